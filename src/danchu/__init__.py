@@ -1,0 +1,1 @@
+"""danchu — grassroots democracy (dân chủ ở cơ sở) for Vietnamese communes."""

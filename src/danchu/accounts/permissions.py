@@ -1,0 +1,338 @@
+"""The one permission layer: what each role may do, and where.
+
+Every page, API endpoint, export and background task asks here — :func:`can` for one object,
+:func:`restrict` to scope a queryset, :func:`get_for_actor` for "this object, if you may".
+Default deny. Another commune's object answers 404 (it does not exist for you); your own
+commune's object without the right role answers 403.
+
+The policy is data: ``POLICY[role][action] = scope``. A role acting in its scope may do the
+action on objects inside it: a commune role on its commune, a village role on its village, a
+household representative on their own household, a province reader on the communes of their
+province. Tests iterate over this table (accounts/tests/test_permission_matrix.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danchu.accounts.models import Role, RoleAssignment
+from danchu.core.errors import NotFound, PermissionDenied
+
+__all__ = [
+    "POLICY",
+    "Action",
+    "Grant",
+    "Scope",
+    "can",
+    "grants_for",
+    "get_for_actor",
+    "require",
+    "restrict",
+    "scope_of",
+]
+
+M = TypeVar("M", bound=Model)
+
+
+class Action(StrEnum):
+    """Everything a person can ask to do, named ``<resource>.<verb>``."""
+
+    VILLAGE_LIST = "village.list"
+    VILLAGE_VIEW = "village.view"
+    VILLAGE_CREATE = "village.create"
+    VILLAGE_UPDATE = "village.update"
+    VILLAGE_DELETE = "village.delete"  # merge/deactivate: villages are never deleted
+    HOUSEHOLD_LIST = "household.list"
+    HOUSEHOLD_VIEW = "household.view"
+    HOUSEHOLD_CREATE = "household.create"
+    HOUSEHOLD_UPDATE = "household.update"
+    HOUSEHOLD_DELETE = "household.delete"
+    HOUSEHOLD_IMPORT = "household.import"
+    HOUSEHOLD_EXPORT = "household.export"
+    RESIDENT_LIST = "resident.list"
+    RESIDENT_VIEW = "resident.view"
+    RESIDENT_VIEW_PERSONAL = "resident.view_personal"  # unmasked citizen ID and phone
+    RESIDENT_UPDATE = "resident.update"
+    SLIP_ISSUE = "slip.issue"
+    ROLE_MANAGE = "role.manage"
+    AUDIT_VIEW = "audit.view"
+    COMMUNE_SETTINGS = "commune.settings"
+    CALENDAR_MANAGE = "calendar.manage"
+    BACKOFFICE_ENTER = "backoffice.enter"
+
+
+class Scope(StrEnum):
+    PROVINCE = "province"  # every commune of the role's province
+    COMMUNE = "commune"  # the role's commune
+    VILLAGE = "village"  # the role's village
+    HOUSEHOLD = "household"  # the person's own household
+
+
+A = Action
+_OFFICIAL_READ = {
+    A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.HOUSEHOLD_VIEW, A.RESIDENT_LIST,
+    A.RESIDENT_VIEW, A.BACKOFFICE_ENTER,
+}  # fmt: skip
+_OFFICIAL_WRITE = {
+    A.VILLAGE_CREATE, A.VILLAGE_UPDATE, A.VILLAGE_DELETE, A.HOUSEHOLD_CREATE, A.HOUSEHOLD_UPDATE,
+    A.HOUSEHOLD_DELETE, A.HOUSEHOLD_IMPORT, A.HOUSEHOLD_EXPORT, A.RESIDENT_UPDATE,
+    A.RESIDENT_VIEW_PERSONAL, A.SLIP_ISSUE, A.AUDIT_VIEW,
+}  # fmt: skip
+
+
+def _at(scope: Scope, actions: set[Action]) -> dict[Action, Scope]:
+    return dict.fromkeys(actions, scope)
+
+
+POLICY: dict[Role, dict[Action, Scope]] = {
+    # The chair runs the commune: everything an official does, plus roles and settings.
+    Role.COMMUNE_CHAIR: _at(
+        Scope.COMMUNE, _OFFICIAL_READ | _OFFICIAL_WRITE | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS}
+    ),
+    Role.COMMUNE_OFFICIAL: _at(Scope.COMMUNE, _OFFICIAL_READ | _OFFICIAL_WRITE),
+    # A village head keeps the village's household list and hands out sign-in slips.
+    Role.VILLAGE_HEAD: _at(
+        Scope.VILLAGE,
+        _OFFICIAL_READ | {A.HOUSEHOLD_UPDATE, A.RESIDENT_UPDATE, A.SLIP_ISSUE, A.HOUSEHOLD_EXPORT},
+    ),
+    # The Front and the boards see the commune's structure, not personal data.
+    Role.FRONT_OFFICER: _at(
+        Scope.COMMUNE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER}
+    ),
+    Role.INSPECTION_BOARD: _at(
+        Scope.COMMUNE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER, A.AUDIT_VIEW}
+    ),
+    Role.SUPERVISION_BOARD: _at(
+        Scope.COMMUNE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER}
+    ),
+    Role.MEDIATOR: _at(Scope.VILLAGE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST}),
+    Role.HOUSEHOLD_REPRESENTATIVE: {
+        A.VILLAGE_LIST: Scope.COMMUNE,
+        A.VILLAGE_VIEW: Scope.COMMUNE,
+        A.HOUSEHOLD_VIEW: Scope.HOUSEHOLD,
+        A.RESIDENT_LIST: Scope.HOUSEHOLD,
+        A.RESIDENT_VIEW: Scope.HOUSEHOLD,
+    },
+    Role.RESIDENT: {
+        A.VILLAGE_LIST: Scope.COMMUNE,
+        A.VILLAGE_VIEW: Scope.COMMUNE,
+        A.HOUSEHOLD_VIEW: Scope.HOUSEHOLD,
+    },
+    # Steering readers above the commune read figures and structure, never personal data.
+    Role.PROVINCE_READER: _at(
+        Scope.PROVINCE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER}
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One active role assignment reduced to the ids its scopes need."""
+
+    role: Role
+    province_id: int | None
+    commune_id: int | None
+    village_id: int | None
+    household_id: int | None
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an object sits: the ids a scope compares with."""
+
+    province_id: int | None
+    commune_id: int | None
+    village_id: int | None
+    household_id: int | None
+
+
+# How to find each scope id on a model's rows: model label → {scope: lookup path}.
+SCOPE_PATHS: dict[str, dict[str, str]] = {
+    "territory.administrativeunit": {"province": "parent_id", "commune": "id"},
+    "territory.communeprofile": {"province": "commune__parent_id", "commune": "commune_id"},
+    "territory.village": {"province": "commune__parent_id", "commune": "commune_id", "village": "id"},
+    "territory.household": {
+        "province": "commune__parent_id", "commune": "commune_id", "village": "village_id",
+        "household": "id",
+    },
+    "territory.resident": {
+        "province": "commune__parent_id", "commune": "commune_id",
+        "village": "household__village_id", "household": "household_id",
+    },
+    "territory.householdimport": {"province": "commune__parent_id", "commune": "commune_id"},
+    "accounts.roleassignment": {"province": "commune__parent_id", "commune": "commune_id"},
+    "accounts.signinslip": {"province": "commune__parent_id", "commune": "commune_id"},
+    "core.auditentry": {"commune": "commune_id"},
+}  # fmt: skip
+
+
+def register_scope(label: str, paths: dict[str, str]) -> None:
+    """Pillar apps declare how their rows are scoped (called from their AppConfig.ready)."""
+    SCOPE_PATHS[label] = paths
+
+
+def grants_for(user: Any, on: date | None = None) -> list[Grant]:
+    """The person's active grants, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    on = on or timezone.localdate()
+    cache: dict[date, list[Grant]] = user.__dict__.setdefault("_danchu_grants", {})
+    if on not in cache:
+        rows = (
+            RoleAssignment.objects.active(on)
+            .filter(user=user)
+            .select_related("unit", "commune")
+            .only("role", "unit__level", "unit_id", "commune_id", "commune__parent_id", "village_id")
+        )
+        household_id = None
+        resident_id = getattr(user, "resident_id", None)
+        if resident_id:
+            from danchu.territory.models import Resident
+
+            household_id = (
+                Resident.objects.filter(pk=resident_id).values_list("household_id", flat=True).first()
+            )
+        grants = []
+        for row in rows:
+            province = row.unit_id if row.role == Role.PROVINCE_READER else row.commune.parent_id  # type: ignore[union-attr]
+            grants.append(
+                Grant(Role(row.role), province, row.commune_id, row.village_id, household_id)
+            )
+        cache[on] = grants
+    return cache[on]
+
+
+def _grant_covers(grant: Grant, scope: Scope, target: Target) -> bool:
+    match scope:
+        case Scope.PROVINCE:
+            return grant.province_id is not None and grant.province_id == target.province_id
+        case Scope.COMMUNE:
+            return grant.commune_id is not None and grant.commune_id == target.commune_id
+        case Scope.VILLAGE:
+            return (
+                grant.village_id is not None
+                and grant.commune_id == target.commune_id
+                and (target.village_id is None or grant.village_id == target.village_id)
+            )
+        case Scope.HOUSEHOLD:
+            return (
+                grant.household_id is not None
+                and grant.commune_id == target.commune_id
+                and grant.household_id == target.household_id
+            )
+    return False
+
+
+def scope_of(obj: Model) -> Target:
+    """The scope ids of one object (a few attribute reads; no query for loaded relations)."""
+    label = obj._meta.label_lower
+    paths = SCOPE_PATHS.get(label)
+    if paths is None:
+        raise LookupError(f"No permission scope declared for {label}")
+    values: dict[str, int | None] = {}
+    for key in ("province", "commune", "village", "household"):
+        path = paths.get(key)
+        value: Any = None
+        if path:
+            value = obj
+            for part in path.split("__"):
+                value = getattr(value, part, None)
+                if value is None:
+                    break
+        values[key] = value
+    return Target(values["province"], values["commune"], values["village"], values["household"])
+
+
+def can(user: Any, action: Action, obj: Model) -> bool:
+    """May ``user`` do ``action`` on ``obj``? Default deny."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return True
+    target = scope_of(obj)
+    for grant in grants_for(user):
+        scope = POLICY.get(grant.role, {}).get(action)
+        if scope is not None and _grant_covers(grant, scope, target):
+            return True
+    return False
+
+
+def can_anywhere(user: Any, action: Action) -> bool:
+    """Whether any of the person's roles allows ``action`` somewhere (to show a menu entry)."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return True
+    return any(action in POLICY.get(g.role, {}) for g in grants_for(user))
+
+
+def restrict(queryset: QuerySet[M], user: Any, action: Action) -> QuerySet[M]:
+    """Only the rows of ``queryset`` on which ``user`` may do ``action``."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return queryset
+    paths = SCOPE_PATHS.get(queryset.model._meta.label_lower)
+    if paths is None:
+        raise LookupError(f"No permission scope declared for {queryset.model._meta.label_lower}")
+    condition = Q(pk__in=[])
+    for grant in grants_for(user):
+        scope = POLICY.get(grant.role, {}).get(action)
+        if scope is None:
+            continue
+        condition |= _grant_q(grant, scope, paths)
+    return queryset.filter(condition)
+
+
+def _grant_q(grant: Grant, scope: Scope, paths: dict[str, str]) -> Q:
+    nothing = Q(pk__in=[])
+    if scope == Scope.PROVINCE:
+        return Q(**{paths["province"]: grant.province_id}) if "province" in paths else nothing
+    if "commune" not in paths or grant.commune_id is None:
+        return nothing
+    in_commune = Q(**{paths["commune"]: grant.commune_id})
+    if scope == Scope.COMMUNE:
+        return in_commune
+    if scope == Scope.VILLAGE:
+        if "village" not in paths:
+            return in_commune if grant.village_id is not None else nothing
+        return in_commune & Q(**{paths["village"]: grant.village_id})
+    if scope == Scope.HOUSEHOLD and "household" in paths and grant.household_id is not None:
+        return in_commune & Q(**{paths["household"]: grant.household_id})
+    return nothing
+
+
+def get_for_actor(queryset: QuerySet[M], user: Any, action: Action, **lookup: Any) -> M:
+    """One object the person may act on.
+
+    Missing, or outside every scope the person could ever see → 404 (another commune's rows
+    do not exist for you). Visible to the person but not for this action → 403.
+    """
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise NotFound(_("Not found."), code="not_found")
+    if can(user, action, obj):
+        return obj
+    if _sees_commune(user, obj):
+        raise PermissionDenied(_("You are not allowed to do this."), code="forbidden")
+    raise NotFound(_("Not found."), code="not_found")
+
+
+def require(user: Any, action: Action, obj: Model) -> None:
+    """Raise like :func:`get_for_actor` unless ``user`` may do ``action`` on ``obj``."""
+    if can(user, action, obj):
+        return
+    if _sees_commune(user, obj):
+        raise PermissionDenied(_("You are not allowed to do this."), code="forbidden")
+    raise NotFound(_("Not found."), code="not_found")
+
+
+def _sees_commune(user: Any, obj: Model) -> bool:
+    target = scope_of(obj)
+    for grant in grants_for(user):
+        if grant.commune_id is not None and grant.commune_id == target.commune_id:
+            return True
+        if grant.role == Role.PROVINCE_READER and grant.province_id == target.province_id:
+            return True
+    return False

@@ -1,0 +1,11 @@
+"""Root URLs: the public site and back office (web), sign-in (accounts), the API."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("tai-khoan/", include("danchu.accounts.urls")),
+    path("api/v1/", include("danchu.api.urls")),
+    path("", include("danchu.territory.urls")),
+    path("", include("danchu.web.urls")),
+]

@@ -1,0 +1,116 @@
+"""Writing and verifying the hash-chained audit trail.
+
+Services call :func:`record` inside their transaction, so an entry exists exactly when the
+change committed. Writers are serialised while they read the chain head: on PostgreSQL by a
+transaction-scoped advisory lock, on SQLite by its IMMEDIATE write transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+
+from danchu.core.context import client_ip
+from danchu.core.models import AuditEntry
+
+__all__ = ["GENESIS", "ChainBreak", "record", "verify_chain"]
+
+GENESIS = "0" * 64
+_LOCK_KEY = 0x64616E6368  # "danch": the advisory lock that orders chain writers
+
+
+def _normalise(value: Any) -> Any:
+    """JSON-round-trip so that what is hashed equals what the database gives back."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _content(entry: AuditEntry) -> str:
+    payload = {
+        "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": entry.actor_id,
+        "actor_label": entry.actor_label,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "commune_id": entry.commune_id,
+        "before": entry.before,
+        "after": entry.after,
+        "ip": entry.ip,
+    }
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def compute_hash(prev_hash: str, entry: AuditEntry) -> str:
+    return hashlib.sha256((prev_hash + "\n" + _content(entry)).encode()).hexdigest()
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: Any = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    commune_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry. Call inside the service's transaction (it opens one if there is none)."""
+    if obj is not None:
+        object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
+        object_id = object_id if object_id is not None else obj.pk
+    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        head = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+        entry = AuditEntry(
+            at=datetime.now(UTC),
+            actor_id=actor.pk if is_person else None,
+            actor_label=(actor.get_username() if is_person else "system")[:200],
+            action=action,
+            object_type=object_type or "",
+            object_id="" if object_id is None else str(object_id),
+            commune_id=commune_id,
+            before=_normalise(before),
+            after=_normalise(after),
+            ip=client_ip(),
+            prev_hash=head or GENESIS,
+        )
+        entry.entry_hash = compute_hash(entry.prev_hash, entry)
+        entry.save()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    entry_id: int
+    reason: str
+
+
+def verify_chain(batch_size: int = 5000) -> tuple[int, ChainBreak | None]:
+    """Walk the chain in order; return (entries checked, the first broken link or None)."""
+    expected_prev = GENESIS
+    checked = 0
+    last_id = 0
+    while True:
+        batch = list(AuditEntry.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        if not batch:
+            return checked, None
+        for entry in batch:
+            if entry.prev_hash != expected_prev:
+                return checked, ChainBreak(entry.id, "previous hash does not match (entry removed or reordered)")
+            if compute_hash(entry.prev_hash, entry) != entry.entry_hash:
+                return checked, ChainBreak(entry.id, "content does not match its hash (entry altered)")
+            expected_prev = entry.entry_hash
+            checked += 1
+            last_id = entry.id

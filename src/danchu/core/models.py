@@ -1,0 +1,83 @@
+"""Core models: the audit trail (nhật ký thay đổi) and the working-day calendar overrides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["AuditEntry", "WorkingDayOverride"]
+
+
+class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise RuntimeError("The audit trail is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("The audit trail is append-only")
+
+
+class AuditEntry(models.Model):
+    """One change made through the platform: who, when, what, before and after.
+
+    Append-only (refused here and by database triggers) and hash-chained: ``entry_hash`` is
+    SHA-256 over the previous entry's hash and this entry's canonical content, so any edit,
+    deletion or reordering breaks the chain at a point ``danchu verify-audit`` names.
+    Personal data (citizen IDs, phones, a denouncer's identity) never enters ``before``/``after``.
+    """
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)
+    actor_label = models.CharField(_("actor name"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=100)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    commune_id = models.BigIntegerField(_("commune"), null=True, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    ip = models.CharField(_("from address"), max_length=45, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("The audit trail is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("The audit trail is append-only")
+
+
+class WorkingDayOverride(models.Model):
+    """A government adjustment of the calendar for one date (điều chỉnh ngày làm việc).
+
+    ``working_day``: a Saturday or Sunday worked in exchange for a bridge day off (e.g.
+    Saturday 2026-08-22 worked for Monday 2026-08-31). ``day_off``: an extra day off that the
+    ``holidays`` package does not know. National: the government decides these every year.
+    """
+
+    class Kind(models.TextChoices):
+        WORKING_DAY = "working_day", _("working day")
+        DAY_OFF = "day_off", _("day off")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("reason"), max_length=200)
+    source = models.CharField(_("legal source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("working-day adjustment")
+        verbose_name_plural = _("working-day adjustments")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"

@@ -1,0 +1,1 @@
+"""Notification outbox (helper fills in)."""
