@@ -38,17 +38,27 @@ _DEV_DATA_KEY = "ZGFuY2h1LWRldmVsb3BtZW50LWRhdGEta2V5LTAwMDA="  # noqa: S105
 
 SECRET_KEY = env("DANCHU_SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
 # Key(s) for citizen IDs and phone numbers at rest; comma-separated, newest first (rotation).
-DATA_KEYS = [k.strip() for k in (env("DANCHU_DATA_KEY") or (_DEV_DATA_KEY if DEBUG else "")).split(",") if k.strip()]
+DATA_KEYS = [
+    k.strip()
+    for k in (env("DANCHU_DATA_KEY") or (_DEV_DATA_KEY if DEBUG else "")).split(",")
+    if k.strip()
+]
 
 if not DEBUG:
     # NetBox's required-parameter check: fail at start-up, not at first use.
-    missing = [n for n, v in (("DANCHU_SECRET_KEY", SECRET_KEY), ("DANCHU_DATA_KEY", DATA_KEYS)) if not v]
+    missing = [
+        n for n, v in (("DANCHU_SECRET_KEY", SECRET_KEY), ("DANCHU_DATA_KEY", DATA_KEYS)) if not v
+    ]
     if missing:
         raise ImproperlyConfigured(
-            "Missing required settings: " + ", ".join(missing) + " (set DANCHU_DEBUG=1 for development)"
+            "Missing required settings: "
+            + ", ".join(missing)
+            + " (set DANCHU_DEBUG=1 for development)"
         )
 
-ALLOWED_HOSTS = [h.strip() for h in (env("DANCHU_ALLOWED_HOSTS") or "127.0.0.1,localhost").split(",")]
+ALLOWED_HOSTS = [
+    h.strip() for h in (env("DANCHU_ALLOWED_HOSTS") or "127.0.0.1,localhost").split(",")
+]
 CSRF_TRUSTED_ORIGINS = [o for o in (env("DANCHU_CSRF_TRUSTED_ORIGINS") or "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -156,7 +166,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -108,9 +108,13 @@ def verify_chain(batch_size: int = 5000) -> tuple[int, ChainBreak | None]:
             return checked, None
         for entry in batch:
             if entry.prev_hash != expected_prev:
-                return checked, ChainBreak(entry.id, "previous hash does not match (entry removed or reordered)")
+                return checked, ChainBreak(
+                    entry.id, "previous hash does not match (entry removed or reordered)"
+                )
             if compute_hash(entry.prev_hash, entry) != entry.entry_hash:
-                return checked, ChainBreak(entry.id, "content does not match its hash (entry altered)")
+                return checked, ChainBreak(
+                    entry.id, "content does not match its hash (entry altered)"
+                )
             expected_prev = entry.entry_hash
             checked += 1
             last_id = entry.id

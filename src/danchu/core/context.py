@@ -1,4 +1,4 @@
-"""Who and where of the current request, for the audit trail (set by middleware, read by services)."""
+"""Who and where of the current request, for the audit trail (set by middleware)."""
 
 from __future__ import annotations
 

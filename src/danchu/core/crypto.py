@@ -53,7 +53,9 @@ def decrypt(token: str) -> str:
     try:
         return _fernet(_keys()).decrypt(token.encode()).decode()
     except InvalidToken as exc:  # a wrong key must fail loudly, never show ciphertext
-        raise ImproperlyConfigured("Personal data cannot be decrypted with DANCHU_DATA_KEY") from exc
+        raise ImproperlyConfigured(
+            "Personal data cannot be decrypted with DANCHU_DATA_KEY"
+        ) from exc
 
 
 def blind_index(value: str | None) -> str:

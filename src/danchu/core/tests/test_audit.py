@@ -8,8 +8,14 @@ from danchu.core.models import AuditEntry
 @pytest.mark.django_db
 def test_chain_verifies_and_names_first_tampered_entry(official):
     entries = [
-        audit.record(actor=official, action="test.change", object_type="x", object_id=i,
-                     before={"n": i}, after={"n": i + 1, "name": "Nguyễn"})
+        audit.record(
+            actor=official,
+            action="test.change",
+            object_type="x",
+            object_id=i,
+            before={"n": i},
+            after={"n": i + 1, "name": "Nguyễn"},
+        )
         for i in range(5)
     ]
     checked, broken = audit.verify_chain()
@@ -18,7 +24,8 @@ def test_chain_verifies_and_names_first_tampered_entry(official):
 
     _tamper(f"UPDATE core_auditentry SET after = '{{\"n\": 99}}' WHERE id = {entries[2].id}")
     checked, broken = audit.verify_chain()
-    assert broken is not None and broken.entry_id == entries[2].id
+    assert broken is not None
+    assert broken.entry_id == entries[2].id
     assert checked == 2
 
 
@@ -27,7 +34,8 @@ def test_deleted_entry_breaks_the_chain_at_the_next(official):
     entries = [audit.record(actor=official, action="a", object_type="x") for _ in range(3)]
     _tamper(f"DELETE FROM core_auditentry WHERE id = {entries[1].id}")
     _, broken = audit.verify_chain()
-    assert broken is not None and broken.entry_id == entries[2].id
+    assert broken is not None
+    assert broken.entry_id == entries[2].id
 
 
 @pytest.mark.django_db
