@@ -56,3 +56,23 @@ def test_time_zone_and_language():
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert settings.USE_TZ
     assert settings.LANGUAGE_CODE == "vi"
+
+
+def test_check_deploy_is_clean_in_production_settings(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DANCHU_SECRET_KEY": "k" * 20
+        + "-production-like-secret-key-with-enough-entropy-1234567890",
+        "DANCHU_DATA_KEY": "ZGFuY2h1LWRldmVsb3BtZW50LWRhdGEta2V5LTAwMDA=",
+        "DANCHU_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "danchu.config.settings",
+    }
+    code = (
+        "from danchu.cli import main; "
+        "main(['danchu', 'check', '--deploy', '--fail-level', 'WARNING'])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert "no issues" in out.stdout
