@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -63,7 +64,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects = UserManager()
 
     USERNAME_FIELD = "username"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -103,7 +104,9 @@ OFFICIAL_ROLES = frozenset({Role.COMMUNE_CHAIR, Role.COMMUNE_OFFICIAL})
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
     def active(self, on: date | None = None) -> RoleAssignmentQuerySet:
         on = on or timezone.localdate()
-        return self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        return self.filter(valid_from__lte=on).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
 
 
 class RoleAssignment(models.Model):
@@ -175,6 +178,10 @@ class SignInSlip(models.Model):
         verbose_name = _("sign-in slip")
         verbose_name_plural = _("sign-in slips")
 
+    def __str__(self) -> str:
+        # Never the code: only its hash is stored anyway.
+        return f"slip #{self.pk} for user #{self.user_id}"
+
 
 class PhoneSignInCode(models.Model):
     """A one-time code sent by SMS to a phone number known for a resident."""
@@ -186,6 +193,9 @@ class PhoneSignInCode(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"phone code #{self.pk}"
+
 
 class SignInFailure(models.Model):
     """A failed sign-in, keyed by what was tried (hashed user name, phone or address).
@@ -194,6 +204,9 @@ class SignInFailure(models.Model):
 
     key = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"sign-in failure at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
 class ApiToken(models.Model):
@@ -210,3 +223,6 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -151,13 +151,18 @@ class Target:
     commune_id: int | None
     village_id: int | None
     household_id: int | None
+    # False for commune-wide objects (the commune itself, its profile, its audit entries): a
+    # village role then acts on them as a container whose rows ``restrict`` narrows to its village.
+    village_scoped: bool = True
 
 
 # How to find each scope id on a model's rows: model label → {scope: lookup path}.
 SCOPE_PATHS: dict[str, dict[str, str]] = {
     "territory.administrativeunit": {"province": "parent_id", "commune": "id"},
     "territory.communeprofile": {"province": "commune__parent_id", "commune": "commune_id"},
-    "territory.village": {"province": "commune__parent_id", "commune": "commune_id", "village": "id"},
+    "territory.village": {
+        "province": "commune__parent_id", "commune": "commune_id", "village": "id",
+    },
     "territory.household": {
         "province": "commune__parent_id", "commune": "commune_id", "village": "village_id",
         "household": "id",
@@ -167,8 +172,14 @@ SCOPE_PATHS: dict[str, dict[str, str]] = {
         "village": "household__village_id", "household": "household_id",
     },
     "territory.householdimport": {"province": "commune__parent_id", "commune": "commune_id"},
-    "accounts.roleassignment": {"province": "commune__parent_id", "commune": "commune_id"},
-    "accounts.signinslip": {"province": "commune__parent_id", "commune": "commune_id"},
+    "accounts.roleassignment": {
+        "province": "commune__parent_id", "commune": "commune_id", "village": "village_id",
+    },
+    "accounts.signinslip": {
+        "province": "commune__parent_id", "commune": "commune_id",
+        "village": "user__resident__household__village_id",
+        "household": "user__resident__household_id",
+    },
     "core.auditentry": {"commune": "commune_id"},
 }  # fmt: skip
 
@@ -182,6 +193,10 @@ def grants_for(user: Any, on: date | None = None) -> list[Grant]:
     """The person's active grants, cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
+    if not getattr(user, "is_active", False):
+        # A deactivated account keeps its rows for history but holds no power (e.g. an API
+        # token or a session that outlived the deactivation).
+        return []
     on = on or timezone.localdate()
     cache: dict[date, list[Grant]] = user.__dict__.setdefault("_danchu_grants", {})
     if on not in cache:
@@ -189,7 +204,9 @@ def grants_for(user: Any, on: date | None = None) -> list[Grant]:
             RoleAssignment.objects.active(on)
             .filter(user=user)
             .select_related("unit", "commune")
-            .only("role", "unit__level", "unit_id", "commune_id", "commune__parent_id", "village_id")
+            .only(
+                "role", "unit__level", "unit_id", "commune_id", "commune__parent_id", "village_id"
+            )
         )
         household_id = None
         resident_id = getattr(user, "resident_id", None)
@@ -197,7 +214,9 @@ def grants_for(user: Any, on: date | None = None) -> list[Grant]:
             from danchu.territory.models import Resident
 
             household_id = (
-                Resident.objects.filter(pk=resident_id).values_list("household_id", flat=True).first()
+                Resident.objects.filter(pk=resident_id)
+                .values_list("household_id", flat=True)
+                .first()
             )
         grants = []
         for row in rows:
@@ -216,10 +235,12 @@ def _grant_covers(grant: Grant, scope: Scope, target: Target) -> bool:
         case Scope.COMMUNE:
             return grant.commune_id is not None and grant.commune_id == target.commune_id
         case Scope.VILLAGE:
+            # A village-scoped object without a village (a null path) is not in any village:
+            # deny, as ``restrict`` does, rather than treating it as commune-wide.
             return (
                 grant.village_id is not None
                 and grant.commune_id == target.commune_id
-                and (target.village_id is None or grant.village_id == target.village_id)
+                and (not target.village_scoped or grant.village_id == target.village_id)
             )
         case Scope.HOUSEHOLD:
             return (
@@ -247,7 +268,21 @@ def scope_of(obj: Model) -> Target:
                 if value is None:
                     break
         values[key] = value
-    return Target(values["province"], values["commune"], values["village"], values["household"])
+    if "province" not in paths and values["commune"] is not None:
+        # Rows keyed by a bare commune id (the audit trail) still sit in a province.
+        values["province"] = _province_of(values["commune"])
+    return Target(
+        values["province"], values["commune"], values["village"], values["household"],
+        village_scoped="village" in paths,
+    )  # fmt: skip
+
+
+def _province_of(commune_id: int) -> int | None:
+    from danchu.territory.models import AdministrativeUnit
+
+    return (
+        AdministrativeUnit.objects.filter(pk=commune_id).values_list("parent_id", flat=True).first()
+    )
 
 
 def can(user: Any, action: Action, obj: Model) -> bool:
@@ -269,7 +304,7 @@ def can_anywhere(user: Any, action: Action) -> bool:
     return any(action in POLICY.get(g.role, {}) for g in grants_for(user))
 
 
-def restrict(queryset: QuerySet[M], user: Any, action: Action) -> QuerySet[M]:
+def restrict[M: Model](queryset: QuerySet[M], user: Any, action: Action) -> QuerySet[M]:
     """Only the rows of ``queryset`` on which ``user`` may do ``action``."""
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return queryset
@@ -288,7 +323,14 @@ def restrict(queryset: QuerySet[M], user: Any, action: Action) -> QuerySet[M]:
 def _grant_q(grant: Grant, scope: Scope, paths: dict[str, str]) -> Q:
     nothing = Q(pk__in=[])
     if scope == Scope.PROVINCE:
-        return Q(**{paths["province"]: grant.province_id}) if "province" in paths else nothing
+        if "province" in paths:
+            return Q(**{paths["province"]: grant.province_id})
+        if "commune" in paths:
+            from danchu.territory.models import AdministrativeUnit
+
+            communes = AdministrativeUnit.objects.filter(parent_id=grant.province_id).values("pk")
+            return Q(**{f"{paths['commune']}__in": communes})
+        return nothing
     if "commune" not in paths or grant.commune_id is None:
         return nothing
     in_commune = Q(**{paths["commune"]: grant.commune_id})
@@ -303,7 +345,7 @@ def _grant_q(grant: Grant, scope: Scope, paths: dict[str, str]) -> Q:
     return nothing
 
 
-def get_for_actor(queryset: QuerySet[M], user: Any, action: Action, **lookup: Any) -> M:
+def get_for_actor[M: Model](queryset: QuerySet[M], user: Any, action: Action, **lookup: Any) -> M:
     """One object the person may act on.
 
     Missing, or outside every scope the person could ever see → 404 (another commune's rows

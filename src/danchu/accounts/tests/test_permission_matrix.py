@@ -1,0 +1,277 @@
+"""The permission matrix: every Role × every Action × (own scope, another commune).
+
+One table (``permissions.POLICY``) is the expectation; ``TARGETS`` below says which kind of
+object each action applies to. For every cell we check ``can()`` on every object of that kind,
+that ``restrict()`` returns exactly the permitted rows, and that ``get_for_actor`` answers 404
+for commune B and 403 for commune A objects the role may not touch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db.models import Model
+
+from danchu.accounts.models import Role, RoleAssignment
+from danchu.accounts.permissions import POLICY, Action, Scope, can, get_for_actor, restrict
+from danchu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from danchu.core import audit
+from danchu.core.errors import NotFound, PermissionDenied
+from danchu.core.models import AuditEntry
+from danchu.territory.models import AdministrativeUnit, CommuneProfile, Household, Resident, Village
+from danchu.territory.tests.factories import (
+    CommuneFactory,
+    HouseholdFactory,
+    ResidentFactory,
+    VillageFactory,
+)
+
+# Which kind of object each action is asked about. A new Action without a row here fails
+# test_every_action_has_a_target, so no cell of the policy goes untested.
+TARGETS: dict[Action, str] = {
+    Action.VILLAGE_LIST: "village",
+    Action.VILLAGE_VIEW: "village",
+    Action.VILLAGE_CREATE: "commune",  # a village is created in a commune
+    Action.VILLAGE_UPDATE: "village",
+    Action.VILLAGE_DELETE: "village",
+    Action.HOUSEHOLD_LIST: "household",
+    Action.HOUSEHOLD_VIEW: "household",
+    Action.HOUSEHOLD_CREATE: "village",  # a household is created in a village
+    Action.HOUSEHOLD_UPDATE: "household",
+    Action.HOUSEHOLD_DELETE: "household",
+    Action.HOUSEHOLD_IMPORT: "commune",
+    Action.HOUSEHOLD_EXPORT: "commune",
+    Action.RESIDENT_LIST: "resident",
+    Action.RESIDENT_VIEW: "resident",
+    Action.RESIDENT_VIEW_PERSONAL: "resident",
+    Action.RESIDENT_UPDATE: "resident",
+    Action.SLIP_ISSUE: "resident",
+    Action.ROLE_MANAGE: "commune",
+    Action.AUDIT_VIEW: "audit",
+    Action.COMMUNE_SETTINGS: "profile",
+    Action.CALENDAR_MANAGE: "commune",
+    Action.BACKOFFICE_ENTER: "commune",
+}
+
+MODELS: dict[str, type[Model]] = {
+    "commune": AdministrativeUnit,
+    "profile": CommuneProfile,
+    "village": Village,
+    "household": Household,
+    "resident": Resident,
+    "audit": AuditEntry,
+}
+
+
+@dataclass
+class Obj:
+    """One object of the world and where it sits."""
+
+    instance: Any
+    commune: str  # "A" or "B"
+    village: int | None = None  # 1 or 2 within A, None when the object is commune-wide
+    own_household: bool = False
+
+
+@dataclass
+class World:
+    objects: dict[str, list[Obj]] = field(default_factory=dict)
+    users: dict[Role, Any] = field(default_factory=dict)
+
+
+def _build_world() -> World:
+    world = World()
+    a, b = CommuneFactory(), CommuneFactory()  # each in its own province
+    a1, a2 = VillageFactory(commune=a), VillageFactory(commune=a)
+    b1 = VillageFactory(commune=b)
+    h_a1, h_a2, h_b1 = (HouseholdFactory(village=v) for v in (a1, a2, b1))
+    rep = ResidentFactory(household=h_a1, is_representative=True)
+    member = ResidentFactory(household=h_a1)
+    h_a1b = HouseholdFactory(village=a1)  # a neighbour in the same village
+    world.objects = {
+        "commune": [Obj(a, "A"), Obj(b, "B")],
+        "profile": [
+            Obj(CommuneProfile.objects.create(commune=a), "A"),
+            Obj(CommuneProfile.objects.create(commune=b), "B"),
+        ],
+        "village": [Obj(a1, "A", 1), Obj(a2, "A", 2), Obj(b1, "B")],
+        "household": [
+            Obj(h_a1, "A", 1, own_household=True), Obj(h_a1b, "A", 1), Obj(h_a2, "A", 2),
+            Obj(h_b1, "B"),
+        ],
+        "resident": [
+            Obj(rep, "A", 1, own_household=True), Obj(member, "A", 1, own_household=True),
+            Obj(ResidentFactory(household=h_a1b), "A", 1),
+            Obj(ResidentFactory(household=h_a2), "A", 2), Obj(ResidentFactory(household=h_b1), "B"),
+        ],
+        "audit": [
+            Obj(audit.record(actor=None, action="t", object_type="x", commune_id=a.pk), "A"),
+            Obj(audit.record(actor=None, action="t", object_type="x", commune_id=b.pk), "B"),
+        ],
+    }  # fmt: skip
+    for role in Role:
+        user = UserFactory()
+        if role == Role.PROVINCE_READER:
+            RoleAssignmentFactory(user=user, role=role, unit=a.parent, commune=None)
+        else:
+            village = a1 if role in {Role.VILLAGE_HEAD, Role.MEDIATOR} else None
+            if role in {Role.HOUSEHOLD_REPRESENTATIVE, Role.RESIDENT}:
+                village = a1
+                user.resident = rep if role == Role.HOUSEHOLD_REPRESENTATIVE else member
+                user.save()
+            RoleAssignmentFactory(user=user, role=role, commune=a, village=village)
+        world.users[role] = user
+    # Commune B has people in every role too: they must never reach A's rows (checked by the
+    # B-side of the same assertions, from A's point of view).
+    RoleAssignmentFactory(role=Role.COMMUNE_CHAIR, commune=b)
+    return world
+
+
+def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
+    """What POLICY says for this object, computed independently of permissions.py's code."""
+    scope = POLICY[role].get(action)
+    if scope is None or obj.commune != "A":
+        return False
+    if scope in (Scope.PROVINCE, Scope.COMMUNE):
+        return True
+    if scope == Scope.VILLAGE:
+        # Commune-wide objects (the commune, its profile, its trail) are containers a village
+        # role acts within; village-bound rows must be in the role's own village (village 1).
+        if kind in {"commune", "profile", "audit"}:
+            return True
+        return obj.village == 1
+    assert scope == Scope.HOUSEHOLD
+    return obj.own_household
+
+
+@pytest.fixture
+def world(db) -> World:
+    return _build_world()
+
+
+def test_every_action_has_a_target():
+    missing = set(Action) - set(TARGETS)
+    assert not missing, f"Add these actions to TARGETS in the matrix test: {sorted(missing)}"
+
+
+def test_every_role_has_a_policy_row():
+    assert set(POLICY) == set(Role)
+    for role, cells in POLICY.items():
+        assert set(cells) <= set(Action), role
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_matrix_for_role(world, role):
+    user = world.users[role]
+    wrong: list[str] = []
+    for action, kind in TARGETS.items():
+        objs = world.objects[kind]
+        expected_rows = set()
+        for obj in objs:
+            want = _expected(role, action, obj, kind)
+            if want:
+                expected_rows.add(obj.instance.pk)
+            if can(user, action, obj.instance) != want:
+                wrong.append(f"can({action}, {kind} {obj.commune}{obj.village or ''}) != {want}")
+            wrong.extend(_check_get(user, action, obj, want))
+        model = MODELS[kind]
+        all_ids = [o.instance.pk for o in objs]
+        got = set(
+            restrict(model.objects.filter(pk__in=all_ids), user, action).values_list(
+                "pk", flat=True
+            )
+        )
+        if got != expected_rows:
+            wrong.append(
+                f"restrict({action}, {kind}) gave {len(got)} rows, want {len(expected_rows)}"
+            )
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+def _check_get(user, action, obj: Obj, allowed: bool) -> list[str]:
+    model = type(obj.instance)
+    try:
+        get_for_actor(model.objects.all(), user, action, pk=obj.instance.pk)
+    except NotFound:
+        return [] if obj.commune == "B" else [f"get({action}) on A gave 404, want 403/200"]
+    except PermissionDenied:
+        ok = obj.commune == "A" and not allowed
+        return [] if ok else [f"get({action}) on {obj.commune} gave 403"]
+    return [] if allowed else [f"get({action}) on {obj.commune} allowed"]
+
+
+def test_other_commune_is_always_not_found_even_for_its_chair_counterpart(world):
+    chair_a = world.users[Role.COMMUNE_CHAIR]
+    for _kind, objs in world.objects.items():
+        for obj in objs:
+            if obj.commune != "B":
+                continue
+            for action in Action:
+                assert not can(chair_a, action, obj.instance)
+            with pytest.raises(NotFound):
+                get_for_actor(
+                    type(obj.instance).objects.all(),
+                    chair_a,
+                    Action.VILLAGE_VIEW,
+                    pk=obj.instance.pk,
+                )
+
+
+@pytest.mark.django_db
+def test_village_head_cannot_touch_another_village_of_the_same_commune():
+    commune = CommuneFactory()
+    v1, v2 = VillageFactory(commune=commune), VillageFactory(commune=commune)
+    head = RoleAssignmentFactory(role=Role.VILLAGE_HEAD, commune=commune, village=v1).user
+    mine, theirs = HouseholdFactory(village=v1), HouseholdFactory(village=v2)
+    their_resident = ResidentFactory(household=theirs)
+
+    assert get_for_actor(Household.objects.all(), head, Action.HOUSEHOLD_UPDATE, pk=mine.pk) == mine
+    with pytest.raises(PermissionDenied) as exc:
+        get_for_actor(Household.objects.all(), head, Action.HOUSEHOLD_UPDATE, pk=theirs.pk)
+    assert exc.value.status == 403
+    with pytest.raises(PermissionDenied):
+        get_for_actor(Resident.objects.all(), head, Action.SLIP_ISSUE, pk=their_resident.pk)
+    with pytest.raises(PermissionDenied):
+        get_for_actor(Village.objects.all(), head, Action.VILLAGE_UPDATE, pk=v2.pk)
+    assert list(restrict(Household.objects.all(), head, Action.HOUSEHOLD_LIST)) == [mine]
+
+
+@pytest.mark.django_db
+def test_expired_and_future_roles_grant_nothing():
+    import datetime
+
+    commune = CommuneFactory()
+    village = VillageFactory(commune=commune)
+    ended = RoleAssignmentFactory(
+        role=Role.COMMUNE_OFFICIAL, commune=commune, valid_to=datetime.date(2025, 12, 31)
+    ).user
+    future = RoleAssignmentFactory(
+        role=Role.COMMUNE_OFFICIAL, commune=commune, valid_from=datetime.date(2999, 1, 1)
+    ).user
+    for user in (ended, future):
+        assert not can(user, Action.VILLAGE_VIEW, village)
+        with pytest.raises(NotFound):
+            get_for_actor(Village.objects.all(), user, Action.VILLAGE_VIEW, pk=village.pk)
+
+
+@pytest.mark.django_db
+def test_deactivated_account_holds_no_power():
+    assignment = RoleAssignmentFactory(role=Role.COMMUNE_CHAIR)
+    village = VillageFactory(commune=assignment.commune)
+    user = assignment.user
+    user.is_active = False
+    user.save()
+    assert not can(user, Action.VILLAGE_VIEW, village)
+    assert not restrict(Village.objects.all(), user, Action.VILLAGE_LIST).exists()
+
+
+@pytest.mark.django_db
+def test_anonymous_is_denied():
+    from django.contrib.auth.models import AnonymousUser
+
+    village = VillageFactory()
+    assert not can(AnonymousUser(), Action.VILLAGE_VIEW, village)
+    assert not can(None, Action.VILLAGE_VIEW, village)
+    assert RoleAssignment.objects.count() == 0
