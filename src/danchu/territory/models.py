@@ -97,6 +97,9 @@ class UnitSuccession(models.Model):
             models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id}"
+
 
 class CommuneProfile(models.Model):
     """What a commune using danchu says about itself: contacts and its security choices."""
@@ -223,9 +226,14 @@ class HouseholdVillagePeriod(models.Model):
         constraints = [
             # At most one open period per household.
             models.UniqueConstraint(
-                fields=["commune", "household"], condition=Q(end__isnull=True), name="period_one_open"
+                fields=["commune", "household"],
+                condition=Q(end__isnull=True),
+                name="period_one_open",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.village_id} {self.start}–{self.end or ''}"
 
 
 class Resident(models.Model):
@@ -315,6 +323,9 @@ class HouseholdImport(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("household import")
         verbose_name_plural = _("household imports")
+
+    def __str__(self) -> str:
+        return self.file_name
 
     @property
     def percent(self) -> int:

@@ -138,7 +138,7 @@ def _succession_pairs() -> set[tuple[tuple[str, str, str], tuple[str, str, str]]
     """(former key, 2025 key) for every commune and province, from the package's links."""
     from vietnam_provinces import Province, Ward
 
-    pairs = set()
+    pairs: set[tuple[tuple[str, str, str], tuple[str, str, str]]] = set()
     for w in Ward.iter_all():
         successor = (Era.CURRENT, Level.COMMUNE, f"{w.code.value:05d}")
         for old in w.get_legacy_sources():
