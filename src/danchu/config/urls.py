@@ -6,6 +6,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/", include("danchu.accounts.urls")),
     path("api/v1/", include("danchu.api.urls")),
-    path("", include("danchu.territory.urls")),
     path("", include("danchu.web.urls")),
 ]
+
+# Vietnamese error pages (they render without touching the database where possible).
+handler403 = "danchu.web.views.handler403"
+handler404 = "danchu.web.views.handler404"
+handler500 = "danchu.web.views.handler500"
