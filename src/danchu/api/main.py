@@ -1,3 +1,27 @@
+"""The versioned REST API (``/api/v1/``): one NinjaAPI, each app's router mounted here.
+
+The OpenAPI schema is served at ``/api/v1/openapi.json``. The docs page uses ninja's bundled
+Swagger assets when ``ninja`` is an installed app (the CSP forbids a CDN).
+"""
+
+from __future__ import annotations
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="danchu API", version="1", urls_namespace="api")
+from danchu.api.auth import AUTH
+from danchu.api.errors import install_error_handlers
+from danchu.territory.api import router as territory_router
+
+__all__ = ["api"]
+
+api = NinjaAPI(
+    title="danchu API",
+    version="1",
+    description="Grassroots democracy for Vietnamese communes: units, villages, households.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    auth=AUTH,
+)
+install_error_handlers(api)
+api.add_router("/", territory_router)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    "ninja",  # serves the API docs page from bundled assets (no CDN: see SECURE_CSP)
     "danchu.core",
     "danchu.territory",
     "danchu.accounts",
