@@ -200,7 +200,12 @@ IMPORT_MAX_BYTES = int(env("DANCHU_IMPORT_MAX_BYTES") or 40 * 1024 * 1024)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-EMAIL_BACKEND = env("DANCHU_EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+MAILERS = {
+    "default": {
+        "BACKEND": env("DANCHU_EMAIL_BACKEND")
+        or "django.core.mail.backends.console.EmailBackend"
+    }
+}
 DEFAULT_FROM_EMAIL = env("DANCHU_FROM_EMAIL") or "danchu@localhost"
 # SMS gateway: a dotted path to a class with send(phone, text). Console/log by default.
 SMS_BACKEND = env("DANCHU_SMS_BACKEND") or "danchu.notifications.sms.LogSmsBackend"

@@ -29,7 +29,7 @@ if not DATABASE_URL:
 # Hashing is not what most tests measure; a test asserts argon2 in the real settings.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SMS_BACKEND = "danchu.notifications.sms.MemorySmsBackend"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

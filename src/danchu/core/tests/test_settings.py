@@ -66,6 +66,8 @@ def test_check_deploy_is_clean_in_production_settings(tmp_path):
         "DANCHU_DATA_KEY": "ZGFuY2h1LWRldmVsb3BtZW50LWRhdGEta2V5LTAwMDA=",
         "DANCHU_DATA_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "danchu.config.settings",
+        # Production sends real mail; the console default is rightly flagged by --deploy.
+        "DANCHU_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     }
     code = (
         "from danchu.cli import main; "
