@@ -202,8 +202,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MAILERS = {
     "default": {
-        "BACKEND": env("DANCHU_EMAIL_BACKEND")
-        or "django.core.mail.backends.console.EmailBackend"
+        "BACKEND": env("DANCHU_EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
     }
 }
 DEFAULT_FROM_EMAIL = env("DANCHU_FROM_EMAIL") or "danchu@localhost"

@@ -48,6 +48,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit trail")
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise RuntimeError("The audit trail is append-only")

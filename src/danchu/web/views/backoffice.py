@@ -6,10 +6,8 @@ Another commune's objects answer 404; a service's refusal becomes a form error, 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from functools import wraps
-from types import ModuleType
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +22,9 @@ from danchu.accounts.models import RoleAssignment
 from danchu.accounts.permissions import Action, can, can_anywhere, get_for_actor, require, restrict
 from danchu.core.errors import ApplicationError
 from danchu.core.models import AuditEntry
+from danchu.territory import imports
+from danchu.territory import services as territory_services
+from danchu.territory.imports import import_progress
 from danchu.territory.models import (
     AdministrativeUnit,
     Household,
@@ -65,11 +66,6 @@ def backoffice_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         return view(request, *args, **kwargs)
 
     return login_required(permission_errors(wrapper))
-
-
-def _services(name: str) -> ModuleType:
-    # Imported at call time: the territory services and imports are written alongside.
-    return importlib.import_module(f"danchu.territory.{name}")
 
 
 @backoffice_view
@@ -141,7 +137,7 @@ def _village_create(request: HttpRequest, commune: AdministrativeUnit, form: Any
         return False
     data = form.cleaned_data
     try:
-        village = _services("services").village_create(
+        village = territory_services.village_create(
             actor=request.user,
             commune=commune,
             name=data["name"],
@@ -161,7 +157,7 @@ def _village_merge(request: HttpRequest, commune: AdministrativeUnit, form: Any)
         return False
     village, into = form.cleaned_data["village"], form.cleaned_data["into"]
     try:
-        _services("services").village_merge(actor=request.user, village=village, into=into)
+        territory_services.village_merge(actor=request.user, village=village, into=into)
     except ApplicationError as error:
         add_application_error(form, error)
         return False
@@ -181,7 +177,7 @@ def village_edit(request: HttpRequest, code: str, village_id: int) -> HttpRespon
     form = VillageUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            _services("services").village_update(
+            territory_services.village_update(
                 actor=request.user,
                 village=village,
                 name=form.cleaned_data["name"],
@@ -255,7 +251,7 @@ def import_upload(request: HttpRequest, code: str) -> HttpResponse:
     form = HouseholdImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            started = _services("imports").household_import_start(
+            started = imports.household_import_start(
                 actor=request.user, commune=commune, uploaded_file=form.cleaned_data["file"]
             )
         except ApplicationError as error:
@@ -279,9 +275,17 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
         Action.HOUSEHOLD_IMPORT,
         pk=pk,
     )
-    running = job.status in {HouseholdImport.Status.PENDING, HouseholdImport.Status.RUNNING}
+    # While the write phase holds the database, progress comes from the import's progress file.
+    progress = import_progress(job)
+    running = progress.status in {HouseholdImport.Status.PENDING, HouseholdImport.Status.RUNNING}
     errors = job.errors if isinstance(job.errors, list) else []
-    context = {"job": job, "commune": job.commune, "running": running, "errors": errors[:1000]}
+    context = {
+        "job": job,
+        "progress": progress,
+        "commune": job.commune,
+        "running": running,
+        "errors": errors[:1000],
+    }
     return render(request, "web/backoffice/import_status.html", context)
 
 
