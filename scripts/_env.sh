@@ -39,4 +39,4 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
-danchu compile-translations >/dev/null
+DANCHU_DEBUG=1 danchu compile-translations >/dev/null
