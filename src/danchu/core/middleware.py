@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from danchu.core.context import _client_ip, set_client_ip
 
-__all__ = ["RequestContextMiddleware"]
+__all__ = ["RequestContextMiddleware", "VietnameseFirstLocaleMiddleware"]
 
 
 class RequestContextMiddleware:
@@ -21,3 +24,20 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _client_ip.reset(token)  # type: ignore[arg-type]
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the person chose otherwise (the switch on every page sets a cookie).
+
+    Many residents' phones run an English interface; a browser's Accept-Language must not
+    turn the commune's pages into English. API clients still negotiate with Accept-Language.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path_info.startswith("/api/"):
+            super().process_request(request)
+            return
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
