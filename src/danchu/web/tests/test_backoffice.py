@@ -294,7 +294,7 @@ def test_import_status_running_refreshes_itself(client, official, commune):
     html = response.content.decode()
     assert '<meta http-equiv="refresh" content="2">' in html
     assert 'max="200" value="50"' in html
-    assert "50 / 200 dòng" in html
+    assert "Đã xử lý: 25%" in html
     assert_accessible(html)
 
 
