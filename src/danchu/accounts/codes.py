@@ -12,6 +12,8 @@ import secrets
 
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from danchu.core import vn
+
 __all__ = [
     "SLIP_ALPHABET",
     "format_slip_code",
@@ -29,7 +31,6 @@ __all__ = [
 SLIP_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 SLIP_LENGTH = 10
 _NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
-_DIGITS = re.compile(r"\D")
 
 
 def new_slip_code() -> str:
@@ -72,8 +73,6 @@ def secrets_equal(a: str, b: str) -> bool:
 
 
 def normalise_phone(text: str) -> str:
-    """Digits only, ``+84``/``84`` turned into the national leading 0: ``0912345678``."""
-    digits = _DIGITS.sub("", text or "")
-    if digits.startswith("84") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    return digits
+    """``+84 912 345 678`` → ``0912345678`` (:func:`danchu.core.vn.normalise_phone`, as the
+    register stores it, so the blind indexes match); "" when it is not a Vietnamese number."""
+    return vn.normalise_phone(text) or ""

@@ -40,6 +40,8 @@ Decisions:
 
 - **Year-only dates of birth ("1965") are refused**: the register keeps a full date, and
   storing 1 January would invent one. Leave the cell empty when the full date is unknown.
+- **CCCD and phone** are normalised and checked by :mod:`danchu.core.vn`, as everywhere else
+  (fullwidth digits become ASCII; any other non-ASCII digit is refused).
 - **CCCD** (Circular 59/2021/TT-BCA Art. 7): 3 digits of the province of birth registration
   (001–096), 1 digit for sex and century (0/1 = male/female born 1900–1999, 2/3 = 2000–2099,
   4/5 = 2100–2199, …), 2 digits of the birth year, 6 random digits. When the date of birth is
@@ -78,6 +80,7 @@ from django.utils.translation import gettext as _
 
 from danchu.core.crypto import blind_index
 from danchu.core.text import fold_vi, normalize_spaces
+from danchu.core.vn import citizen_id_problem, normalise_citizen_id, normalise_phone
 from danchu.territory.models import AdministrativeUnit, Resident, Village
 
 __all__ = [
@@ -88,9 +91,9 @@ __all__ = [
     "ParseResult",
     "ResidentRow",
     "check_file_type",
-    "normalise_citizen_id",
-    "normalise_phone",
+    "citizen_id_from_cell",
     "parse_household_file",
+    "phone_from_cell",
     "sha256_of",
 ]
 
@@ -164,9 +167,6 @@ _SEX = {"nam": "M", "m": "M", "male": "M", "nu": "F", "f": "F", "female": "F"}
 # dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd (regexes: strptime is 10× slower).
 _DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_PHONE_JUNK = re.compile(r"[\s.\-()]")
-_MOBILE = re.compile(r"0[35789]\d{8}")
-_LANDLINE = re.compile(r"02\d{9}")
 
 
 class FileRefused(Exception):
@@ -429,27 +429,24 @@ def _text(value: Any) -> str:
     return normalize_spaces(str(value))
 
 
-def normalise_citizen_id(value: Any) -> str:
-    """Digits of a CCCD cell; a number cell that lost its leading zeros is padded back."""
+def citizen_id_from_cell(value: Any) -> str:
+    """The CCCD of a cell, normalised by :func:`danchu.core.vn.normalise_citizen_id` (a number
+    cell that lost its leading zeros is padded back)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        number = int(value)
-        return str(number).zfill(12) if 0 < number < 10**12 else str(number)
-    return re.sub(r"[\s.\-]", "", _text(value))
+        return normalise_citizen_id(value)
+    return normalise_citizen_id(_text(value))
 
 
-def normalise_phone(value: Any) -> str:
-    """``+84 912 345 678`` → ``0912345678``; a number cell that lost its 0 gets it back."""
+def phone_from_cell(value: Any) -> str | None:
+    """The phone of a cell (:func:`danchu.core.vn.normalise_phone`): "" when empty, None when
+    not a Vietnamese number. A number cell lost its national 0: 9 digits (mobile) or 10
+    (landline) get it back; 11–12 digits are the ``84…`` international form."""
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not value.is_integer():
+            return None
         digits = str(int(value))
-        if not digits.startswith(("0", "84")):
-            digits = "0" + digits
-    else:
-        digits = _PHONE_JUNK.sub("", _text(value))
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) in (11, 12):
-        digits = "0" + digits[2:]
-    return digits
+        return normalise_phone("0" + digits if len(digits) in (9, 10) else digits)
+    return normalise_phone(_text(value))
 
 
 def _parse_date(value: Any) -> date | None | str:
@@ -480,21 +477,6 @@ def _check_birth_date(born: date) -> str | None:
         return _("The date of birth is in the future.")
     if born.year < 1900:
         return _("The date of birth is before 1900.")
-    return None
-
-
-def citizen_id_problem(cccd: str, born: date | None, sex: str) -> str | None:
-    """Why a CCCD is invalid, or None (structure: Circular 59/2021/TT-BCA Art. 7)."""
-    if not re.fullmatch(r"\d{12}", cccd):
-        return _("A citizen ID (CCCD) has exactly 12 digits.")
-    if not 1 <= int(cccd[:3]) <= 96:
-        return _("The first three digits of a citizen ID are a province code from 001 to 096.")
-    digit = int(cccd[3])
-    century = 1900 + 100 * (digit // 2)
-    if born is not None and (century + int(cccd[4:6]) != born.year):
-        return _("The citizen ID does not match the year of birth %(year)s.") % {"year": born.year}
-    if sex and ("M" if digit % 2 == 0 else "F") != sex:
-        return _("The citizen ID does not match the sex.")
     return None
 
 
@@ -701,7 +683,7 @@ def _sex(number: int, value: Any, ctx: _Context) -> str:
 def _citizen_id(
     number: int, value: Any, born: date | None, sex: str, code: str, ctx: _Context
 ) -> str:
-    cccd = normalise_citizen_id(value)
+    cccd = citizen_id_from_cell(value)
     if not cccd:
         return ""
     column = ctx.headers["citizen_id"]
@@ -729,8 +711,8 @@ def _citizen_id(
 
 
 def _phone(number: int, value: Any, ctx: _Context) -> str:
-    phone = normalise_phone(value)
-    if phone and not (_MOBILE.fullmatch(phone) or _LANDLINE.fullmatch(phone)):
+    phone = phone_from_cell(value)
+    if phone is None:
         ctx.result.add_error(
             number,
             ctx.headers["phone"],

@@ -557,14 +557,15 @@ def household_import_process(
             return _refuse(actor, household_import, ParseResult(), unreadable)
         if not parsed.ok:
             return _refuse(actor, household_import, parsed, parsed.errors)
-        reporter.validating(parsed.rows, parsed.rows)
-        plan = _plan(parsed, commune)
         try:
+            # Planning too: any failure past validation must end FAILED, never RUNNING for ever.
+            reporter.validating(parsed.rows, parsed.rows)
+            plan = _plan(parsed, commune)
             _write(actor, household_import, parsed, plan, reporter)
         except Exception:
             # Logged without values: the rollback already removed every row of this import.
-            logger.exception("Household import %s failed while writing", household_import.pk)
-            message = _("The import failed while writing; nothing was saved. Please try again.")
+            logger.exception("Household import %s failed", household_import.pk)
+            message = _("The import failed; nothing was saved. Please try again.")
             return _refuse(
                 actor, household_import, parsed, [{"row": 0, "column": "", "message": message}]
             )
@@ -646,15 +647,14 @@ def _chunks_of(uploaded_file: Any) -> Iterable[bytes]:
     yield from iter(lambda: uploaded_file.read(1 << 20), b"")
 
 
-@transaction.atomic
 def household_import_start(
     *, actor: Any, commune: AdministrativeUnit, uploaded_file: Any
 ) -> HouseholdImport:
-    """Accept an upload: check size and type, store it, queue the import (web)."""
-    import hashlib
+    """Accept an upload: check size and type, store it, queue the import (web).
 
-    from danchu.territory.tasks import import_households_task
-
+    The stored file holds clear citizen IDs: if anything fails after it is written (the copy,
+    the row, the audit entry, the commit), it is deleted before the error goes on.
+    """
     _require(actor, commune)
     file_name = Path(getattr(uploaded_file, "name", "") or "").name
     try:
@@ -666,6 +666,21 @@ def household_import_start(
     directory = _uploads_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{uuid.uuid4().hex}.{kind}"
+    try:
+        return _store_upload(actor, commune, uploaded_file, file_name, path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+@transaction.atomic
+def _store_upload(
+    actor: Any, commune: AdministrativeUnit, uploaded_file: Any, file_name: str, path: Path
+) -> HouseholdImport:
+    import hashlib
+
+    from danchu.territory.tasks import import_households_task
+
     digest = hashlib.sha256()
     with open(path, "wb") as out:
         for chunk in _chunks_of(uploaded_file):

@@ -26,6 +26,7 @@ from danchu.core import audit
 from danchu.core.crypto import blind_index
 from danchu.core.errors import ValidationFailed
 from danchu.core.text import fold_vi, normalize_spaces
+from danchu.core.vn import citizen_id_problem, normalise_citizen_id, normalise_phone
 from danchu.territory.models import (
     AdministrativeUnit,
     CommuneProfile,
@@ -36,7 +37,6 @@ from danchu.territory.models import (
 )
 
 __all__ = [
-    "CITIZEN_ID_RE",
     "MemberData",
     "clean_citizen_id",
     "clean_phone",
@@ -50,10 +50,6 @@ __all__ = [
     "village_update",
 ]
 
-# A CCCD has 12 digits: province (3), sex/century (1), year of birth (2), serial (6).
-CITIZEN_ID_RE = re.compile(r"^\d{12}$")
-_PHONE_RE = re.compile(r"^0\d{9,10}$")
-_NOT_DIGIT = re.compile(r"\D")
 _CODE_RE = re.compile(r"^[0-9A-Za-z._-]+$")
 PROFILE_FIELDS = ("address", "phone", "email", "introduction", "require_official_otp")
 
@@ -140,22 +136,25 @@ def _check_village_usable(village: Village, commune_id: int, field: str = "villa
         raise _fail(field, _("This village was merged and is no longer active."), "inactive")
 
 
-def clean_citizen_id(value: str | None) -> str:
-    """The 12 digits of a CCCD, or "" when none was given; raises on a malformed one."""
-    text = re.sub(r"\s", "", value or "")
-    if text and not CITIZEN_ID_RE.match(text):
-        raise _fail("citizen_id", _("A citizen ID (CCCD) has exactly 12 digits."))
+def clean_citizen_id(value: str | None, *, date_of_birth: date | None = None, sex: str = "") -> str:
+    """The 12 digits of a CCCD, or "" when none was given; raises on a malformed one or one
+    that contradicts the date of birth or sex (:func:`danchu.core.vn.citizen_id_problem`)."""
+    text = normalise_citizen_id(value)
+    problem = citizen_id_problem(text, date_of_birth, sex) if text else None
+    if problem:
+        raise _fail("citizen_id", problem)
     return text
 
 
 def clean_phone(value: str | None) -> str:
     """A Vietnamese phone number as ``0…`` digits, or "" when none was given."""
-    digits = _NOT_DIGIT.sub("", value or "")
-    if digits.startswith("84") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    if digits and not _PHONE_RE.match(digits):
-        raise _fail("phone", _("Enter a phone number of 10 digits starting with 0."))
-    return digits
+    phone = normalise_phone(value)
+    if phone is None:
+        raise _fail(
+            "phone",
+            _("Not a Vietnamese phone number (10 digits starting with 03, 05, 07, 08 or 09)."),
+        )
+    return phone
 
 
 def _village_state(village: Village) -> dict[str, Any]:
@@ -331,20 +330,21 @@ class MemberData:
 
 
 def _clean_member(raw: Mapping[str, Any], prefix: str) -> MemberData:
-    try:
-        full_name = _clean_name(raw.get("full_name"), field="full_name")
-        citizen_id = clean_citizen_id(raw.get("citizen_id"))
-        phone = clean_phone(raw.get("phone"))
-    except ValidationFailed as exc:
-        raise ValidationFailed(
-            exc.message, code=exc.code, fields={prefix + k: v for k, v in exc.fields.items()}
-        ) from None
+    # Sex and date of birth first: the CCCD is checked against both.
     sex = raw.get("sex") or ""
     if sex not in ("", *Resident.Sex.values):
         raise _fail(prefix + "sex", _("Choose male or female."))
     dob = raw.get("date_of_birth")
     if dob is not None and (not isinstance(dob, date) or dob > timezone.localdate()):
         raise _fail(prefix + "date_of_birth", _("Enter a valid date of birth, not in the future."))
+    try:
+        full_name = _clean_name(raw.get("full_name"), field="full_name")
+        citizen_id = clean_citizen_id(raw.get("citizen_id"), date_of_birth=dob, sex=sex)
+        phone = clean_phone(raw.get("phone"))
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            exc.message, code=exc.code, fields={prefix + k: v for k, v in exc.fields.items()}
+        ) from None
     return MemberData(full_name, dob, sex, citizen_id, phone, bool(raw.get("is_representative")))
 
 

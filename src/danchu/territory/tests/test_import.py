@@ -15,8 +15,9 @@ from danchu.accounts.tests.factories import RoleAssignmentFactory
 from danchu.core.crypto import blind_index
 from danchu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from danchu.core.models import AuditEntry
+from danchu.core.vn import citizen_id_problem
 from danchu.territory import imports
-from danchu.territory.import_file import citizen_id_problem, normalise_phone
+from danchu.territory.import_file import phone_from_cell
 from danchu.territory.imports import (
     household_import_run,
     household_import_start,
@@ -271,7 +272,9 @@ def test_village_matched_folded(commune, villages, tmp_path):
         ("001305000001", datetime.date(2005, 1, 1), "F", True),
         ("04208000012", None, "", False),  # 11 digits
         ("04208000012a", None, "", False),
+        ("096080000123", None, "", True),  # the last province code (Circular 59/2021 Art. 7)
         ("097080000123", None, "", False),  # province code above 096
+        ("001080000123", None, "", True),
         ("000080000123", None, "", False),
         ("042080000123", datetime.date(1981, 5, 1), "M", False),  # year
         ("042280000123", datetime.date(1980, 5, 1), "M", False),  # century
@@ -312,10 +315,17 @@ def test_rows_of_one_household_must_agree(commune, villages, tmp_path):
 
 
 def test_phone_normalisation():
-    assert normalise_phone("+84 912 345 678") == "0912345678"
-    assert normalise_phone("84912345678") == "0912345678"
-    assert normalise_phone("091.234.5678") == "0912345678"
-    assert normalise_phone(912345678) == "0912345678"
+    assert phone_from_cell("+84 912 345 678") == "0912345678"
+    assert phone_from_cell("84912345678") == "0912345678"
+    assert phone_from_cell("091.234.5678") == "0912345678"
+    assert phone_from_cell(912345678) == "0912345678"  # a number cell lost its 0
+    assert phone_from_cell(845123456) == "0845123456"  # …even when it then starts with 84
+    assert phone_from_cell(2438251234) == "02438251234"  # landline
+    assert phone_from_cell(84912345678) == "0912345678"
+    assert phone_from_cell("０９１２３４５６７８") == "0912345678"
+    assert phone_from_cell(None) == ""
+    assert phone_from_cell("٠٩١٢٣٤٥٦٧٨") is None
+    assert phone_from_cell(91234567.5) is None
 
 
 def test_number_cells_lose_no_leading_zero(commune, villages, tmp_path):
@@ -411,7 +421,57 @@ def test_database_failure_mid_write_leaves_nothing(commune, villages, tmp_path, 
     assert not AuditEntry.objects.filter(action="household.import").exists()
 
 
+def test_failure_while_planning_marks_the_import_failed(commune, villages, tmp_path, monkeypatch):
+    def broken_plan(parsed, commune):
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(imports, "_plan", broken_plan)
+    imp = _run(commune, write_csv(tmp_path / "ho.csv", iter(_rows(3))))
+    imp.refresh_from_db()
+    assert imp.status == HouseholdImport.Status.FAILED
+    assert imp.finished_at is not None
+    assert [(e["row"], e["column"]) for e in imp.errors] == [(0, "")]
+    assert "unexpected" not in imp.errors[0]["message"]
+    assert Household.objects.count() == 0
+    assert Resident.objects.count() == 0
+    assert not AuditEntry.objects.filter(action="household.import").exists()
+
+
+def test_failure_while_planning_message_is_translated(commune, villages, tmp_path, monkeypatch):
+    from django.utils import translation
+
+    monkeypatch.setattr(imports, "_plan", lambda parsed, commune: 1 / 0)
+    with translation.override("vi"):
+        imp = _run(commune, write_csv(tmp_path / "ho.csv", iter(_rows(1))))
+    assert imp.errors[0]["message"].startswith("Việc nhập dữ liệu bị lỗi")
+
+
 # --- web start, task, permissions -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("failing", ["create", "audit"])
+def test_start_deletes_the_stored_file_when_it_fails(
+    commune, villages, official, tmp_path, monkeypatch, failing
+):
+    from django.db import DatabaseError
+
+    seen = []
+
+    def boom(*args, **kwargs):
+        seen.extend(imports._uploads_dir().iterdir())
+        raise DatabaseError("disk full")
+
+    if failing == "create":
+        monkeypatch.setattr(HouseholdImport.objects, "create", boom)
+    else:
+        monkeypatch.setattr(imports.audit, "record", boom)
+    path = write_csv(tmp_path / "ho.csv", iter(_rows(2)))
+    upload = SimpleUploadedFile("ho.csv", path.read_bytes())
+    with pytest.raises(DatabaseError):
+        household_import_start(actor=official, commune=commune, uploaded_file=upload)
+    assert len(seen) == 1  # the file was written before the failure…
+    assert list(imports._uploads_dir().iterdir()) == []  # …and removed after it
+    assert HouseholdImport.objects.count() == 0
 
 
 def test_start_stores_queues_and_processes(

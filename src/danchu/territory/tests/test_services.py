@@ -32,11 +32,13 @@ def _errors(exc_info: pytest.ExceptionInfo[ValidationFailed]) -> dict[str, list[
     return exc_info.value.fields
 
 
-def _member(name: str, *, rep: bool = False, cid: str = "", phone: str = "") -> dict:
+def _member(
+    name: str, *, rep: bool = False, cid: str = "", phone: str = "", sex: str = "M", born=None
+) -> dict:
     return {
         "full_name": name,
-        "date_of_birth": date(1980, 5, 1),
-        "sex": "M",
+        "date_of_birth": born or date(1980, 5, 1),
+        "sex": sex,
         "citizen_id": cid,
         "phone": phone,
         "is_representative": rep,
@@ -48,7 +50,7 @@ def _household(official, commune, village, code="HGD001", **kw):
     if members is None:
         members = [
             _member("Nguyễn Văn An", rep=True, cid="042080000001", phone="0912345678"),
-            _member("Trần Thị Bình", cid="042180000002"),
+            _member("Trần Thị Bình", cid="042180000002", sex="F"),
         ]
     return services.household_create(
         actor=official,
@@ -244,6 +246,13 @@ def test_household_create_encrypts_personal_data_and_keeps_it_out_of_the_audit(
         ([_member("A", rep=True, cid="12345")], "members.0.citizen_id"),
         ([_member("A", rep=True), _member("", cid="")], "members.1.full_name"),
         ([_member("A", rep=True, phone="12")], "members.0.phone"),
+        # Circular 59/2021/TT-BCA Art. 7: the CCCD agrees with the date of birth and the sex.
+        (
+            [_member("A", rep=True, cid="042080000123", born=date(1981, 5, 1))],
+            "members.0.citizen_id",
+        ),
+        ([_member("A", rep=True, cid="042080000123", sex="F")], "members.0.citizen_id"),
+        ([_member("A", rep=True, cid="０４２٠８０００００１２３")], "members.0.citizen_id"),
         ([_member("A", rep=True, cid="042080000009"), _member("B", cid="042080000009")], "members"),
     ],
 )
@@ -386,3 +395,27 @@ def test_commune_profile_update_creates_validates_and_audits(chair, official, co
         with pytest.raises(ValidationFailed) as exc:
             services.commune_profile_update(actor=chair, commune=commune, **bad)
         assert set(bad) <= set(_errors(exc))
+
+
+def test_village_update_without_a_change_writes_no_audit_entry(official, commune):
+    village = services.village_create(actor=official, commune=commune, name="Thôn Cũ", kind=THON)
+    before = AuditEntry.objects.count()
+    services.village_update(actor=official, village=village)  # PATCH {}
+    services.village_update(actor=official, village=village, name=" Thôn  Cũ ", kind=THON)
+    assert AuditEntry.objects.count() == before
+    services.village_update(actor=official, village=village, kind=Village.Kind.TO_DAN_PHO)
+    assert AuditEntry.objects.count() == before + 1
+
+
+def test_village_patch_with_an_empty_body_writes_no_audit_entry(client, official, commune):
+    from danchu.api.tests.helpers import auth, token_for
+
+    village = services.village_create(actor=official, commune=commune, name="Thôn Cũ", kind=THON)
+    before = AuditEntry.objects.filter(action__startswith="village.").count()
+    response = client.patch(
+        f"/api/v1/villages/{village.pk}", {}, content_type="application/json",
+        **auth(token_for(official)),
+    )  # fmt: skip
+    assert response.status_code == 200, response.content
+    assert response.json()["name"] == "Thôn Cũ"
+    assert AuditEntry.objects.filter(action__startswith="village.").count() == before
