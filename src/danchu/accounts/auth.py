@@ -25,6 +25,7 @@ __all__ = [
     "identifier_key",
     "ip_key",
     "is_throttled",
+    "needs_password_sign_in",
     "otp_required",
     "pending_user",
     "record_failure",
@@ -92,6 +93,15 @@ def otp_required(user: User) -> bool:
     if settings.OFFICIALS_REQUIRE_OTP:
         return True
     return roles.filter(commune__profile__require_official_otp=True).exists()
+
+
+def needs_password_sign_in(user: User) -> bool:
+    """Whether a slip or phone code (one factor, handed out by others) must not sign this person
+    in: anyone with a role beyond their household, a second factor, or site administration."""
+    if user.otp_confirmed or user.is_superuser or user.is_staff or otp_required(user):
+        return True
+    household = [Role.HOUSEHOLD_REPRESENTATIVE, Role.RESIDENT]
+    return RoleAssignment.objects.active().filter(user=user).exclude(role__in=household).exists()
 
 
 def set_pending(request: HttpRequest, user: User) -> None:

@@ -94,9 +94,14 @@ def _at(scope: Scope, actions: set[Action]) -> dict[Action, Scope]:
 POLICY: dict[Role, dict[Action, Scope]] = {
     # The chair runs the commune: everything an official does, plus roles and settings.
     Role.COMMUNE_CHAIR: _at(
-        Scope.COMMUNE, _OFFICIAL_READ | _OFFICIAL_WRITE | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS}
+        Scope.COMMUNE,
+        _OFFICIAL_READ | _OFFICIAL_WRITE | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE},
     ),
-    Role.COMMUNE_OFFICIAL: _at(Scope.COMMUNE, _OFFICIAL_READ | _OFFICIAL_WRITE),
+    # Officials enter the commune's working-day adjustments (the province's or the
+    # government's yearly decisions) because they count the deadlines.
+    Role.COMMUNE_OFFICIAL: _at(
+        Scope.COMMUNE, _OFFICIAL_READ | _OFFICIAL_WRITE | {A.CALENDAR_MANAGE}
+    ),
     # A village head keeps the village's household list and hands out sign-in slips.
     Role.VILLAGE_HEAD: _at(
         Scope.VILLAGE,

@@ -7,6 +7,8 @@ trail or the logs; clear codes are returned once and stored only as hashes.
 
 from __future__ import annotations
 
+import functools
+import logging
 from datetime import date, timedelta
 from typing import Any
 
@@ -31,7 +33,7 @@ from danchu.accounts.models import (
 )
 from danchu.accounts.permissions import Action, require
 from danchu.core import audit
-from danchu.core.crypto import blind_index
+from danchu.core.crypto import blind_index, mask_phone
 from danchu.core.errors import PermissionDenied, ValidationFailed
 from danchu.territory.models import AdministrativeUnit, Resident, Village
 
@@ -56,6 +58,8 @@ __all__ = [
     "user_for_api_token",
 ]
 
+logger = logging.getLogger("danchu.accounts")
+
 PHONE_CODE_MAX_ATTEMPTS = 5
 PHONE_CODE_MINUTES = 10
 OTP_ISSUER = "danchu"
@@ -65,6 +69,14 @@ PASSWORD_ROLES = frozenset(Role) - {Role.HOUSEHOLD_REPRESENTATIVE, Role.RESIDENT
 
 def _invalid(field: str, message: str, code: str = "invalid") -> ValidationFailed:
     return ValidationFailed(message, code=code, fields={field: [message]})
+
+
+def _refuse_officials(user: User) -> None:
+    """Slips and phone codes are one factor only: whoever holds a role beyond their household
+    (or runs the site) must sign in with a password and, where required, the second factor."""
+    if user.is_superuser or user.is_staff or is_official(user):
+        message = _("Officials sign in with their password.")
+        raise _invalid("user", message, "official")
 
 
 def _is_system(actor: Any) -> bool:
@@ -165,6 +177,15 @@ def role_grant(
     if not _is_system(actor):
         # Province roles are granted by the system administrator only (no scope covers them).
         require(actor, Action.ROLE_MANAGE, commune or unit)
+    if role in PASSWORD_ROLES and not user.has_usable_password():
+        # A resident's account signs in by slip or phone code alone; an official role on it
+        # would let whoever prints slips sign in as that official.
+        message = _(
+            "This person signs in with a slip or a phone code and has no password. Officials "
+            "sign in with a password: create an official account (user name and password) "
+            "for them and grant the role to that account."
+        )
+        raise _invalid("user", message, "no_password")
     return _grant(
         actor=actor, user=user, role=role, unit=unit, commune=commune, village=village,
         valid_from=valid_from, valid_to=valid_to,
@@ -248,6 +269,8 @@ def resident_account_for(*, actor: Any, resident: Resident) -> User:
             actor=actor, action="accounts.user.create", obj=user, commune_id=resident.commune_id,
             after={"username": user.username, "resident_id": resident.pk},
         )  # fmt: skip
+    else:
+        _refuse_officials(user)
     role = Role.HOUSEHOLD_REPRESENTATIVE if resident.is_representative else Role.RESIDENT
     has_role = (
         RoleAssignment.objects.active()
@@ -288,6 +311,7 @@ def slip_issue(*, actor: Any, user: User) -> tuple[SignInSlip, str]:
         raise _invalid("user", _("Slips are for household members only."), "not_resident")
     if not _is_system(actor):
         require(actor, Action.SLIP_ISSUE, resident)
+    _refuse_officials(user)
     now = timezone.now()
     SignInSlip.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now
@@ -344,7 +368,10 @@ def _users_for_phone(phone: str) -> list[User]:
     residents = list(Resident.objects.filter(phone_index=index)[:2])
     if len(residents) == 1:
         # Known to the commune's register but never signed in: the account is made now.
-        return [resident_account_for(actor=None, resident=residents[0])]
+        try:
+            return [resident_account_for(actor=None, resident=residents[0])]
+        except ValidationFailed:
+            return []  # an official's account: no code, and the same answer as for strangers
     return []
 
 
@@ -376,8 +403,19 @@ def phone_code_send(*, phone: str) -> bool:
     text = _("danchu sign-in code: %(code)s. It expires in %(minutes)s minutes.") % {
         "code": code, "minutes": PHONE_CODE_MINUTES,
     }  # fmt: skip
-    transaction.on_commit(lambda: _sms_backend().send(phone, text))
+    # robust: a failing gateway after the commit must not turn the answer into an error page
+    # (which would also tell the visitor that the number is known).
+    transaction.on_commit(functools.partial(_send_code, phone, text), robust=True)
     return True
+
+
+def _send_code(phone: str, text: str) -> None:
+    """Hand the code to the gateway. Not the notifications outbox: its rows keep the text (here
+    the clear code) and retry for hours, long after the code has expired; the person asks again."""
+    try:
+        _sms_backend().send(phone, text)
+    except Exception as exc:  # any gateway failure: log it without the number  # noqa: BLE001
+        logger.warning("Sign-in code SMS to %s failed: %s", mask_phone(phone), type(exc).__name__)
 
 
 @transaction.atomic

@@ -36,7 +36,7 @@ from danchu.accounts.forms import (
 )
 from danchu.accounts.models import User
 from danchu.accounts.permissions import Action, get_for_actor, require
-from danchu.core.errors import ApplicationError, NotFound, PermissionDenied
+from danchu.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from danchu.territory.models import Resident
 
 __all__ = [
@@ -105,6 +105,25 @@ def _signed_in(request: HttpRequest, user: User) -> HttpResponse:
             samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE,
         )  # fmt: skip
     return response
+
+
+def _code_signed_in(
+    request: HttpRequest, user: User, template: str, form: forms.Form, context: dict[str, Any]
+) -> HttpResponse:
+    """Complete a slip or phone-code sign-in — the one place these paths sign anyone in.
+
+    A slip or SMS code is a single factor that someone else hands out, so it never signs in a
+    person who needs the password and second factor (officials, administrators).
+    """
+    if auth.needs_password_sign_in(user):
+        form.is_valid()  # errors can only be added to a cleaned form
+        message = _(
+            "Officials cannot sign in with a slip or a phone code. Sign in with your user name "
+            "and password on the sign-in page."
+        )
+        form.add_error(None, message)
+        return render(request, f"accounts/{template}", {"form": form, **context}, status=403)
+    return _signed_in(request, user)
 
 
 def _qr_svg(data: str) -> str:
@@ -225,7 +244,7 @@ def slip_login_view(request: HttpRequest, code: str = "") -> HttpResponse:
         auth.record_failure(request)
         form.add_error("code", _("This code is not valid: it may be used up or expired."))
         return _page(request, "slip_login.html", {}, form)
-    return _signed_in(request, user)
+    return _code_signed_in(request, user, "slip_login.html", form, {})
 
 
 @never_cache
@@ -269,7 +288,7 @@ def phone_verify_view(request: HttpRequest) -> HttpResponse:
         return _page(request, "phone_verify.html", context, form)
     auth.clear_failures(key)
     request.session.pop(PHONE_KEY, None)
-    return _signed_in(request, user)
+    return _code_signed_in(request, user, "phone_verify.html", form, context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,9 +337,14 @@ def _slip_page(request: HttpRequest, person: User | None, resident: Resident) ->
     context: dict[str, Any] = {"resident": resident, "person": person}
     if request.method != "POST":
         return render(request, "accounts/slip_print.html", context)
-    if person is None:
-        person = services.resident_account_for(actor=request.user, resident=resident)
-    slip, code = services.slip_issue(actor=request.user, user=person)
+    try:
+        if person is None:
+            person = services.resident_account_for(actor=request.user, resident=resident)
+        slip, code = services.slip_issue(actor=request.user, user=person)
+    except ValidationFailed as exc:
+        # For example the account holds an official role: officials sign in with a password.
+        messages.error(request, exc.message)
+        return render(request, "accounts/slip_print.html", context, status=400)
     url = request.build_absolute_uri(reverse("accounts:slip_code", args=[code]))
     context.update(person=person, slip=slip, code=code, slip_url=url, qr_svg=_qr_svg(url))
     response = render(request, "accounts/slip_print.html", context)

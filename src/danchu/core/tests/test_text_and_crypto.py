@@ -60,3 +60,21 @@ def test_log_lines_lose_citizen_ids_and_phones():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "id=%s", ("042095001234",), None)
     RedactPersonalData().filter(record)
     assert record.getMessage() == "id=[cccd]"
+
+
+def test_exception_text_and_stack_are_redacted_too():
+    import sys
+
+    try:
+        raise ValueError("gateway refused 0912345678")
+    except ValueError:
+        record = logging.getLogger("x").makeRecord(
+            "x", logging.ERROR, __file__, 1, "send failed", (), sys.exc_info(),
+            sinfo="Stack (most recent call last):\n  phone = '0912345678'",
+        )  # fmt: skip
+    RedactPersonalData().filter(record)
+    line = logging.Formatter().format(record)
+    assert "ValueError: gateway refused [phone]" in line
+    assert "[phone]'" in line  # the stack too
+    assert "0912345678" not in line
+    assert record.exc_info is None
