@@ -3,7 +3,10 @@
 Public holidays (lunar Tết, the Hùng Kings' day, compensatory days off, the government's
 bridge days) come from the ``holidays`` package (``country_holidays("VN")``); the
 government's yearly adjustments it does not know yet are rows of
-:class:`~danchu.core.models.WorkingDayOverride`, which win over the package.
+:class:`~danchu.core.models.WorkingDayOverride`, which win over the package. A row may belong
+to one commune: every function takes ``commune=`` (the unit or its id), and that commune's
+row for a date wins over the national row, which wins over the package. Without ``commune``
+only the national rows apply.
 
 Counting follows the Civil Code 2015 (Bộ luật Dân sự 91/2015/QH13):
 
@@ -12,7 +15,7 @@ Counting follows the Civil Code 2015 (Bộ luật Dân sự 91/2015/QH13):
   ends at the end of the next working day.
 * Art. 148(6): a period ends at 24:00 of its last day.
 
-Overrides are cached per year in the process; services that change them call
+Overrides are cached per (year, commune) in the process; services that change them call
 :func:`calendar_cache_clear`. Another process sees a change within ``_OVERRIDE_TTL`` seconds.
 """
 
@@ -22,6 +25,7 @@ import time
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -37,6 +41,7 @@ __all__ = [
     "holiday_name",
     "is_working_day",
     "next_working_day",
+    "override_rows",
     "working_days_between",
 ]
 
@@ -47,6 +52,8 @@ _OVERRIDE_TTL = 300.0
 # A guard against a runaway loop (a year of "days off" typed by mistake): no real deadline
 # needs more than this many calendar days.
 _MAX_SPAN_DAYS = 366 * 20
+# (year, commune id) entries kept before the cache starts over: a few years of every commune.
+_CACHE_MAX = 20_000
 
 
 @lru_cache(maxsize=64)
@@ -129,59 +136,111 @@ class WorkingCalendar:
         return count
 
 
-class DatabaseCalendar(WorkingCalendar):
-    """The calendar with the overrides stored in ``WorkingDayOverride``, cached per year."""
+CacheKey = tuple[int, int | None]
 
-    def __init__(self) -> None:
+
+class DatabaseCalendar(WorkingCalendar):
+    """The calendar with the overrides stored in ``WorkingDayOverride``, cached per year.
+
+    ``commune_id`` None: the national rows only. Otherwise the national rows with that
+    commune's rows on top. Instances may share one cache (keyed by year and commune).
+    """
+
+    def __init__(
+        self,
+        commune_id: int | None = None,
+        cache: dict[CacheKey, tuple[float, dict[date, bool]]] | None = None,
+    ) -> None:
         super().__init__()
-        self._cache: dict[int, tuple[float, dict[date, bool]]] = {}
+        self.commune_id = commune_id
+        self._cache = cache if cache is not None else {}
 
     def clear(self) -> None:
         self._cache.clear()
 
     def overrides_for_year(self, year: int) -> Mapping[date, bool]:
-        cached = self._cache.get(year)
+        key = (year, self.commune_id)
+        cached = self._cache.get(key)
         now = time.monotonic()
         if cached is not None and now - cached[0] < _OVERRIDE_TTL:
             return cached[1]
         from danchu.core.models import WorkingDayOverride
 
-        rows = WorkingDayOverride.objects.filter(date__year=year).values_list("date", "kind")
-        mapping = {d: kind == WorkingDayOverride.Kind.WORKING_DAY for d, kind in rows}
-        self._cache[year] = (now, mapping)
+        rows = override_rows(year, commune=self.commune_id).values_list(
+            "date", "kind", "commune_id"
+        )
+        mapping: dict[date, bool] = {}
+        # National rows first, so that the commune's row for the same date replaces them.
+        for d, kind, _commune in sorted(rows, key=lambda r: r[2] is not None):
+            mapping[d] = kind == WorkingDayOverride.Kind.WORKING_DAY
+        if len(self._cache) >= _CACHE_MAX:
+            self._cache.clear()
+        self._cache[key] = (now, mapping)
         return mapping
 
 
-_default = DatabaseCalendar()
+_cache: dict[CacheKey, tuple[float, dict[date, bool]]] = {}
+_default = DatabaseCalendar(cache=_cache)
+
+
+def _commune_id(commune: Any) -> int | None:
+    value = getattr(commune, "pk", commune)
+    return None if value is None else int(value)
+
+
+def _for(commune: Any) -> DatabaseCalendar:
+    commune_id = _commune_id(commune)
+    return _default if commune_id is None else DatabaseCalendar(commune_id, _cache)
+
+
+def override_rows(year: int, *, commune: Any = None) -> Any:
+    """The adjustment rows that apply in ``year``: the national ones, plus the commune's.
+
+    A queryset of :class:`~danchu.core.models.WorkingDayOverride` ordered by date, national
+    rows before the commune's on the same date. The calendar is public information: no
+    actor scoping here; writes are checked in ``core.services``.
+    """
+    from django.db.models import F, Q
+
+    from danchu.core.models import WorkingDayOverride
+
+    commune_id = _commune_id(commune)
+    applies = Q(commune__isnull=True)
+    if commune_id is not None:
+        applies |= Q(commune_id=commune_id)
+    national_first = F("commune_id").asc(nulls_first=True)
+    return WorkingDayOverride.objects.filter(applies, date__year=year).order_by(
+        "date", national_first
+    )
 
 
 def calendar_cache_clear() -> None:
     """Forget the cached overrides; services call this after changing one."""
-    _default.clear()
+    _cache.clear()
 
 
-def is_working_day(d: date) -> bool:
-    return _default.is_working_day(d)
+def is_working_day(d: date, *, commune: Any = None) -> bool:
+    return _for(commune).is_working_day(d)
 
 
 def holiday_name(d: date) -> str | None:
     return _default.holiday_name(d)
 
 
-def next_working_day(d: date, *, inclusive: bool = False) -> date:
-    return _default.next_working_day(d, inclusive=inclusive)
+def next_working_day(d: date, *, inclusive: bool = False, commune: Any = None) -> date:
+    return _for(commune).next_working_day(d, inclusive=inclusive)
 
 
-def add_working_days(d: date, n: int) -> date:
-    return _default.add_working_days(d, n)
+def add_working_days(d: date, n: int, *, commune: Any = None) -> date:
+    return _for(commune).add_working_days(d, n)
 
 
-def add_days_rolled(d: date, n: int) -> date:
-    return _default.add_days_rolled(d, n)
+def add_days_rolled(d: date, n: int, *, commune: Any = None) -> date:
+    return _for(commune).add_days_rolled(d, n)
 
 
-def working_days_between(a: date, b: date) -> int:
-    return _default.working_days_between(a, b)
+def working_days_between(a: date, b: date, *, commune: Any = None) -> int:
+    return _for(commune).working_days_between(a, b)
 
 
 def deadline_end(d: date) -> datetime:

@@ -65,14 +65,26 @@ class WorkingDayOverride(models.Model):
 
     ``working_day``: a Saturday or Sunday worked in exchange for a bridge day off (e.g.
     Saturday 2026-08-22 worked for Monday 2026-08-31). ``day_off``: an extra day off that the
-    ``holidays`` package does not know. National: the government decides these every year.
+    ``holidays`` package does not know. ``commune`` empty: national (the government decides
+    these every year; set by the CLI or a superuser). ``commune`` set: an adjustment the
+    commune applies on top (e.g. the province's own decision); it wins over the national row
+    for that date, which wins over the package.
     """
 
     class Kind(models.TextChoices):
         WORKING_DAY = "working_day", _("working day")
         DAY_OFF = "day_off", _("day off")
 
-    date = models.DateField(_("date"), unique=True)
+    # A string reference: core sits below territory and must not import it.
+    commune = models.ForeignKey(
+        "territory.AdministrativeUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="working_day_overrides",
+        verbose_name=_("commune"),
+    )
+    date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("reason"), max_length=200)
     source = models.CharField(_("legal source"), max_length=200, blank=True)
@@ -81,6 +93,19 @@ class WorkingDayOverride(models.Model):
         ordering = ["date"]
         verbose_name = _("working-day adjustment")
         verbose_name_plural = _("working-day adjustments")
+        constraints = [
+            # One national row per date, and one row per date in each commune.
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=models.Q(commune__isnull=True),
+                name="wdo_national_date_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["commune", "date"],
+                condition=models.Q(commune__isnull=False),
+                name="wdo_commune_date_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from danchu.web import views
+from danchu.web.views import calendar as calendar_views
 
 app_name = "web"
 urlpatterns = [
@@ -21,4 +22,9 @@ urlpatterns = [
     path("quan-ly/xa/<str:code>/nhap-ho/", views.import_upload, name="import_upload"),
     path("quan-ly/nhap-ho/<int:pk>/", views.import_status, name="import_status"),
     path("quan-ly/xa/<str:code>/nhat-ky/", views.audit, name="audit"),
+    path(
+        "quan-ly/xa/<str:code>/lich-lam-viec/",
+        calendar_views.working_calendar,
+        name="working_calendar",
+    ),
 ]

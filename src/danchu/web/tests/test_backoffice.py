@@ -367,3 +367,17 @@ def test_import_of_a_file_with_wrong_columns_ends_on_the_error_table(
     assert job.status == HouseholdImport.Status.FAILED
     assert '<th scope="col">Dòng</th>' in html
     assert 'http-equiv="refresh"' not in html
+
+
+def test_import_upload_over_the_size_limit_is_a_field_error(client, official, commune, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    client.force_login(official)
+    upload = SimpleUploadedFile("ho.csv", b"x" * (1024 * 1024 + 1), content_type="text/csv")
+    response = client.post(url("import_upload", commune.code), {"file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Tệp quá lớn (tối đa 1 MB)." in html
+    assert_accessible(html)
+    assert not HouseholdImport.objects.exists()

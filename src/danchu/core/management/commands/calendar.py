@@ -69,7 +69,9 @@ class Command(BaseCommand):
     def _year(self, year: int) -> None:
         if not 1995 <= year <= 2100:
             raise CommandError("--year must be between 1995 and 2100")
-        overrides = {o.date: o for o in WorkingDayOverride.objects.filter(date__year=year)}
+        # The national calendar: communes' own adjustments are on their back-office page.
+        national = WorkingDayOverride.objects.filter(date__year=year, commune__isnull=True)
+        overrides = {o.date: o for o in national}
         day, end = date(year, 1, 1), date(year, 12, 31)
         while day <= end:
             name = calendar.holiday_name(day)
