@@ -66,6 +66,20 @@ class Action(StrEnum):
     COMMUNE_SETTINGS = "commune.settings"
     CALENDAR_MANAGE = "calendar.manage"
     BACKOFFICE_ENTER = "backoffice.enter"
+    # Dân biết — the disclosure register (Law 10/2022 Art. 11–14). Reading what is published
+    # needs no permission: these are the register's back office and its writes.
+    DISCLOSURE_LIST = "disclosure.list"  # drafts and the compliance register
+    DISCLOSURE_VIEW = "disclosure.view"
+    DISCLOSURE_CREATE = "disclosure.create"
+    DISCLOSURE_UPDATE = "disclosure.update"
+    DISCLOSURE_PUBLISH = "disclosure.publish"
+    DISCLOSURE_EXPORT = "disclosure.export"  # the quarterly register (Art. 13(2))
+    PUBLISHING_RECORD_CREATE = "publishing_record.create"
+    PUBLISHING_RECORD_UPDATE = "publishing_record.update"
+    INFO_REQUEST_CREATE = "info_request.create"
+    INFO_REQUEST_LIST = "info_request.list"
+    INFO_REQUEST_VIEW = "info_request.view"
+    INFO_REQUEST_ANSWER = "info_request.answer"
 
 
 class Scope(StrEnum):
@@ -73,6 +87,7 @@ class Scope(StrEnum):
     COMMUNE = "commune"  # the role's commune
     VILLAGE = "village"  # the role's village
     HOUSEHOLD = "household"  # the person's own household
+    PERSON = "person"  # the person's own rows (their information requests)
 
 
 A = Action
@@ -85,6 +100,19 @@ _OFFICIAL_WRITE = {
     A.HOUSEHOLD_DELETE, A.HOUSEHOLD_IMPORT, A.HOUSEHOLD_EXPORT, A.RESIDENT_UPDATE,
     A.RESIDENT_VIEW_PERSONAL, A.SLIP_ISSUE, A.AUDIT_VIEW,
 }  # fmt: skip
+# The commune government publicises (Law 10/2022 Art. 14(1)): officials keep the register.
+_DISCLOSURE_READ = {A.DISCLOSURE_LIST, A.DISCLOSURE_VIEW}
+_DISCLOSURE_WRITE = {
+    A.DISCLOSURE_CREATE, A.DISCLOSURE_UPDATE, A.DISCLOSURE_PUBLISH, A.DISCLOSURE_EXPORT,
+    A.PUBLISHING_RECORD_CREATE, A.PUBLISHING_RECORD_UPDATE, A.INFO_REQUEST_LIST,
+    A.INFO_REQUEST_VIEW, A.INFO_REQUEST_ANSWER,
+}  # fmt: skip
+# Residents ask for information (Art. 14) and follow their own requests.
+_RESIDENT_REQUESTS = {
+    A.INFO_REQUEST_CREATE: Scope.COMMUNE,
+    A.INFO_REQUEST_LIST: Scope.PERSON,
+    A.INFO_REQUEST_VIEW: Scope.PERSON,
+}
 
 
 def _at(scope: Scope, actions: set[Action]) -> dict[Action, Scope]:
@@ -95,24 +123,42 @@ POLICY: dict[Role, dict[Action, Scope]] = {
     # The chair runs the commune: everything an official does, plus roles and settings.
     Role.COMMUNE_CHAIR: _at(
         Scope.COMMUNE,
-        _OFFICIAL_READ | _OFFICIAL_WRITE | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE},
+        _OFFICIAL_READ
+        | _OFFICIAL_WRITE
+        | _DISCLOSURE_READ
+        | _DISCLOSURE_WRITE
+        | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE},
     ),
     # Officials enter the commune's working-day adjustments (the province's or the
     # government's yearly decisions) because they count the deadlines.
     Role.COMMUNE_OFFICIAL: _at(
-        Scope.COMMUNE, _OFFICIAL_READ | _OFFICIAL_WRITE | {A.CALENDAR_MANAGE}
+        Scope.COMMUNE,
+        _OFFICIAL_READ
+        | _OFFICIAL_WRITE
+        | _DISCLOSURE_READ
+        | _DISCLOSURE_WRITE
+        | {A.CALENDAR_MANAGE},
     ),
-    # A village head keeps the village's household list and hands out sign-in slips.
+    # A village head keeps the village's household list and hands out sign-in slips; posts
+    # notices at the village point and relays them (Law 10/2022 Art. 13(2), (4)).
     Role.VILLAGE_HEAD: _at(
         Scope.VILLAGE,
-        _OFFICIAL_READ | {A.HOUSEHOLD_UPDATE, A.RESIDENT_UPDATE, A.SLIP_ISSUE, A.HOUSEHOLD_EXPORT},
+        _OFFICIAL_READ
+        | _DISCLOSURE_READ
+        | {A.HOUSEHOLD_UPDATE, A.RESIDENT_UPDATE, A.SLIP_ISSUE, A.HOUSEHOLD_EXPORT}
+        | {A.PUBLISHING_RECORD_CREATE, A.PUBLISHING_RECORD_UPDATE},
     ),
-    # The Front and the boards see the commune's structure, not personal data.
+    # The Front and the boards see the commune's structure, not personal data. The Front
+    # supervises the publicity results (Art. 14(4)); the inspection board too (Art. 35).
     Role.FRONT_OFFICER: _at(
-        Scope.COMMUNE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER}
+        Scope.COMMUNE,
+        {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER, A.DISCLOSURE_EXPORT}
+        | _DISCLOSURE_READ,
     ),
     Role.INSPECTION_BOARD: _at(
-        Scope.COMMUNE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER, A.AUDIT_VIEW}
+        Scope.COMMUNE,
+        {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER, A.AUDIT_VIEW, A.DISCLOSURE_EXPORT}
+        | _DISCLOSURE_READ,
     ),
     Role.SUPERVISION_BOARD: _at(
         Scope.COMMUNE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER}
@@ -124,15 +170,19 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         A.HOUSEHOLD_VIEW: Scope.HOUSEHOLD,
         A.RESIDENT_LIST: Scope.HOUSEHOLD,
         A.RESIDENT_VIEW: Scope.HOUSEHOLD,
+        **_RESIDENT_REQUESTS,
     },
     Role.RESIDENT: {
         A.VILLAGE_LIST: Scope.COMMUNE,
         A.VILLAGE_VIEW: Scope.COMMUNE,
         A.HOUSEHOLD_VIEW: Scope.HOUSEHOLD,
+        **_RESIDENT_REQUESTS,
     },
     # Steering readers above the commune read figures and structure, never personal data.
     Role.PROVINCE_READER: _at(
-        Scope.PROVINCE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER}
+        Scope.PROVINCE,
+        {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER, A.DISCLOSURE_EXPORT}
+        | _DISCLOSURE_READ,
     ),
 }
 
@@ -146,6 +196,7 @@ class Grant:
     commune_id: int | None
     village_id: int | None
     household_id: int | None
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +207,7 @@ class Target:
     commune_id: int | None
     village_id: int | None
     household_id: int | None
+    person_id: int | None = None
     # False for commune-wide objects (the commune itself, its profile, its audit entries): a
     # village role then acts on them as a container whose rows ``restrict`` narrows to its village.
     village_scoped: bool = True
@@ -227,7 +279,14 @@ def grants_for(user: Any, on: date | None = None) -> list[Grant]:
         for row in rows:
             province = row.unit_id if row.role == Role.PROVINCE_READER else row.commune.parent_id  # type: ignore[union-attr]
             grants.append(
-                Grant(Role(row.role), province, row.commune_id, row.village_id, household_id)
+                Grant(
+                    Role(row.role),
+                    province,
+                    row.commune_id,
+                    row.village_id,
+                    household_id,
+                    user.pk,
+                )
             )
         cache[on] = grants
     return cache[on]
@@ -253,6 +312,12 @@ def _grant_covers(grant: Grant, scope: Scope, target: Target) -> bool:
                 and grant.commune_id == target.commune_id
                 and grant.household_id == target.household_id
             )
+        case Scope.PERSON:
+            return (
+                grant.user_id is not None
+                and grant.commune_id == target.commune_id
+                and grant.user_id == target.person_id
+            )
     return False
 
 
@@ -263,7 +328,7 @@ def scope_of(obj: Model) -> Target:
     if paths is None:
         raise LookupError(f"No permission scope declared for {label}")
     values: dict[str, int | None] = {}
-    for key in ("province", "commune", "village", "household"):
+    for key in ("province", "commune", "village", "household", "person"):
         path = paths.get(key)
         value: Any = None
         if path:
@@ -278,7 +343,7 @@ def scope_of(obj: Model) -> Target:
         values["province"] = _province_of(values["commune"])
     return Target(
         values["province"], values["commune"], values["village"], values["household"],
-        village_scoped="village" in paths,
+        values["person"], village_scoped="village" in paths,
     )  # fmt: skip
 
 
@@ -347,6 +412,8 @@ def _grant_q(grant: Grant, scope: Scope, paths: dict[str, str]) -> Q:
         return in_commune & Q(**{paths["village"]: grant.village_id})
     if scope == Scope.HOUSEHOLD and "household" in paths and grant.household_id is not None:
         return in_commune & Q(**{paths["household"]: grant.household_id})
+    if scope == Scope.PERSON and "person" in paths and grant.user_id is not None:
+        return in_commune & Q(**{paths["person"]: grant.user_id})
     return nothing
 
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "danchu.territory",
     "danchu.accounts",
     "danchu.notifications",
+    "danchu.disclosure",
     "danchu.web",
     "danchu.api",
 ]
@@ -197,6 +198,13 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = int(env("DANCHU_IMPORT_MAX_BYTES") or 40 * 1024 * 1024)
+
+# Disclosure attachments and proofs (PDF, DOCX, XLSX, images): the largest file accepted.
+DISCLOSURE_FILE_MAX_BYTES = int(env("DANCHU_DISCLOSURE_FILE_MAX_BYTES") or 20 * 1024 * 1024)
+# Law 10/2022 Art. 14 sends requests for information to the Law on Access to Information
+# (104/2016/QH13), Art. 28: an answer within 10 working days of a valid request. [verify]
+# the period against the consolidated text: a setting, not a literal.
+INFO_REQUEST_WORKING_DAYS = int(env("DANCHU_INFO_REQUEST_WORKING_DAYS") or 10)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

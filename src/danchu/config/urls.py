@@ -6,6 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/", include("danchu.accounts.urls")),
     path("api/v1/", include("danchu.api.urls")),
+    path("", include("danchu.disclosure.urls")),
     path("", include("danchu.web.urls")),
 ]
 

@@ -1,4 +1,9 @@
-"""Compile every .po catalogue of danchu to .mo with polib (no GNU gettext needed)."""
+"""Compile every .po catalogue of danchu to .mo with polib (no GNU gettext needed).
+
+An app's ``django.po`` may be split into parts: ``django-<part>.po`` files beside it are
+merged into the same ``django.mo`` (the first translation of a message wins), so that one
+feature's strings can live in a file of their own.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,12 @@ from django.core.management.base import BaseCommand
 
 
 def catalogues() -> list[Path]:
-    return sorted(Path(settings.BASE_DIR).glob("**/locale/*/LC_MESSAGES/*.po"))
+    """Every main catalogue (``django.po``); its parts sit beside it."""
+    return sorted(Path(settings.BASE_DIR).glob("**/locale/*/LC_MESSAGES/django.po"))
+
+
+def parts_of(po_path: Path) -> list[Path]:
+    return [po_path, *sorted(po_path.parent.glob("django-*.po"))]
 
 
 def compile_all(force: bool = False) -> int:
@@ -18,9 +28,18 @@ def compile_all(force: bool = False) -> int:
     written = 0
     for po_path in catalogues():
         mo_path = po_path.with_suffix(".mo")
-        if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+        sources = parts_of(po_path)
+        newest = max(p.stat().st_mtime for p in sources)
+        if not force and mo_path.exists() and mo_path.stat().st_mtime >= newest:
             continue
-        polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+        merged = polib.pofile(str(po_path))
+        seen = {(e.msgctxt, e.msgid) for e in merged}
+        for part in sources[1:]:
+            for entry in polib.pofile(str(part)):
+                if (entry.msgctxt, entry.msgid) not in seen:
+                    merged.append(entry)
+                    seen.add((entry.msgctxt, entry.msgid))
+        merged.save_as_mofile(str(mo_path))
         written += 1
     return written
 

@@ -1,0 +1,10 @@
+"""Disclosure tests keep their uploads in a temporary directory."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _uploads(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
