@@ -20,6 +20,7 @@ from danchu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from danchu.core import audit
 from danchu.core.errors import NotFound, PermissionDenied
 from danchu.core.models import AuditEntry
+from danchu.disclosure.models import Disclosure, InformationRequest, PublishingRecord
 from danchu.territory.models import AdministrativeUnit, CommuneProfile, Household, Resident, Village
 from danchu.territory.tests.factories import (
     CommuneFactory,
@@ -53,6 +54,18 @@ TARGETS: dict[Action, str] = {
     Action.COMMUNE_SETTINGS: "profile",
     Action.CALENDAR_MANAGE: "commune",
     Action.BACKOFFICE_ENTER: "commune",
+    Action.DISCLOSURE_LIST: "disclosure",
+    Action.DISCLOSURE_VIEW: "disclosure",
+    Action.DISCLOSURE_CREATE: "commune",
+    Action.DISCLOSURE_UPDATE: "disclosure",
+    Action.DISCLOSURE_PUBLISH: "disclosure",
+    Action.DISCLOSURE_EXPORT: "commune",
+    Action.PUBLISHING_RECORD_CREATE: "record",  # asked about the record being made
+    Action.PUBLISHING_RECORD_UPDATE: "record",
+    Action.INFO_REQUEST_CREATE: "commune",
+    Action.INFO_REQUEST_LIST: "inforequest",
+    Action.INFO_REQUEST_VIEW: "inforequest",
+    Action.INFO_REQUEST_ANSWER: "inforequest",
 }
 
 MODELS: dict[str, type[Model]] = {
@@ -62,6 +75,9 @@ MODELS: dict[str, type[Model]] = {
     "household": Household,
     "resident": Resident,
     "audit": AuditEntry,
+    "disclosure": Disclosure,
+    "record": PublishingRecord,
+    "inforequest": InformationRequest,
 }
 
 
@@ -73,6 +89,7 @@ class Obj:
     commune: str  # "A" or "B"
     village: int | None = None  # 1 or 2 within A, None when the object is commune-wide
     own_household: bool = False
+    requester: str | None = None  # the role whose person made the row (information requests)
 
 
 @dataclass
@@ -113,6 +130,7 @@ def _build_world() -> World:
     }  # fmt: skip
     for role in Role:
         user = UserFactory()
+        world.users[role] = user
         if role == Role.PROVINCE_READER:
             RoleAssignmentFactory(user=user, role=role, unit=a.parent, commune=None)
         else:
@@ -122,11 +140,57 @@ def _build_world() -> World:
                 user.resident = rep if role == Role.HOUSEHOLD_REPRESENTATIVE else member
                 user.save()
             RoleAssignmentFactory(user=user, role=role, commune=a, village=village)
-        world.users[role] = user
+    _add_disclosures(world, a, b, a1, a2, b1)
     # Commune B has people in every role too: they must never reach A's rows (checked by the
     # B-side of the same assertions, from A's point of view).
     RoleAssignmentFactory(role=Role.COMMUNE_CHAIR, commune=b)
     return world
+
+
+def _add_disclosures(world: World, a, b, a1, a2, b1) -> None:
+    """A disclosure in each commune, postings at each village point and at the commune office,
+    information requests by the household representative, the resident and someone else."""
+    import datetime
+
+    def published(commune):
+        disclosure = Disclosure.objects.create(commune=commune, category=7)
+        version = disclosure.versions.create(
+            commune=commune, number=1, category=7, title="t", source_document="QĐ",
+            source_issued_on=datetime.date(2026, 1, 5), duty_starts_on=datetime.date(2026, 1, 5),
+            deadline=datetime.date(2026, 1, 12),
+        )  # fmt: skip
+        return disclosure, version
+
+    def record(version, commune, village):
+        channel = "village_point" if village is not None else "commune_office"
+        return PublishingRecord.objects.create(
+            commune=commune, version=version, channel=channel, village=village,
+            started_on=datetime.date(2026, 1, 6),
+        )  # fmt: skip
+
+    d_a, v_a = published(a)
+    d_b, v_b = published(b)
+    world.objects["disclosure"] = [Obj(d_a, "A"), Obj(d_b, "B")]
+    world.objects["record"] = [
+        Obj(record(v_a, a, a1), "A", 1), Obj(record(v_a, a, a2), "A", 2),
+        Obj(record(v_a, a, None), "A"), Obj(record(v_b, b, b1), "B"),
+    ]  # fmt: skip
+    # The commune-office record is commune-wide but village-scoped by its model: no village.
+    world.objects["record"][2].village = 0
+
+    def ask(commune, role):
+        person = world.users[role] if role is not None else UserFactory()
+        return InformationRequest.objects.create(
+            commune=commune, requester=person, subject="s", message="m", reason="not_yet",
+            due_on=datetime.date(2026, 1, 20),
+        )  # fmt: skip
+
+    world.objects["inforequest"] = [
+        Obj(ask(a, Role.HOUSEHOLD_REPRESENTATIVE), "A", requester=Role.HOUSEHOLD_REPRESENTATIVE),
+        Obj(ask(a, Role.RESIDENT), "A", requester=Role.RESIDENT),
+        Obj(ask(a, None), "A"),
+        Obj(ask(b, None), "B"),
+    ]
 
 
 def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
@@ -139,9 +203,11 @@ def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
     if scope == Scope.VILLAGE:
         # Commune-wide objects (the commune, its profile, its trail) are containers a village
         # role acts within; village-bound rows must be in the role's own village (village 1).
-        if kind in {"commune", "profile", "audit"}:
+        if kind in {"commune", "profile", "audit", "disclosure", "inforequest"}:
             return True
         return obj.village == 1
+    if scope == Scope.PERSON:
+        return obj.requester == role
     assert scope == Scope.HOUSEHOLD
     return obj.own_household
 
