@@ -251,6 +251,10 @@ def disclosure_update(*, actor: Any, disclosure: Disclosure, data: DisclosureDat
         current.all_villages = not villages
         if current.number == 1:
             current.duty_starts_on = data.source_issued_on
+        else:
+            # A drafted change: its duty starts on the day of the change or a later issue date.
+            changed_on = timezone.localtime(current.created_at).date()
+            current.duty_starts_on = max(changed_on, data.source_issued_on)
         current.deadline = publish_deadline(
             current.duty_starts_on, commune=disclosure.commune,
             sector_deadline=data.sector_deadline,
