@@ -9,6 +9,7 @@ from django.shortcuts import render
 from danchu.accounts.permissions import Action, can, get_for_actor
 from danchu.core.errors import NotFound
 from danchu.core.search import search_folded
+from danchu.disclosure.selectors import disclosure_list_public
 from danchu.territory.models import AdministrativeUnit, CommuneProfile, Household, UnitSuccession
 from danchu.territory.selectors import clean_query, commune_public, village_list_public
 from danchu.web.forms import CommuneSearchForm
@@ -17,6 +18,7 @@ from danchu.web.views.common import current_communes, permission_errors
 __all__ = ["commune_home", "home", "my_household"]
 
 SEARCH_LIMIT = 30
+NEWS_LIMIT = 5
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -47,6 +49,8 @@ def commune_home(request: HttpRequest, code: str) -> HttpResponse:
         "former_units": _former_units(commune),
         # Public figures: the number of households per village, never who lives there.
         "villages": village_list_public(commune=commune),
+        # What is new: the newest published disclosures, in one query (Law 10/2022 Art. 13(1)).
+        "news": list(disclosure_list_public(commune)[:NEWS_LIMIT]),
     }
     return render(request, "web/commune_home.html", context)
 
