@@ -15,7 +15,9 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 
 from danchu.core import audit
@@ -38,6 +40,7 @@ __all__ = [
     "DEMO_URL",
     "DemoResult",
     "demo_load",
+    "demo_load_apps",
     "generate_households",
 ]
 
@@ -292,6 +295,9 @@ def _reset(commune: AdministrativeUnit) -> None:
     """Remove the demo commune's people, villages and accounts (the audit trail stays)."""
     from danchu.accounts.models import RoleAssignment, SignInSlip, User
 
+    # Other apps' demo rows refer to the villages and accounts removed below: they go first.
+    for reset_demo in _app_hooks("reset_demo"):
+        reset_demo(commune)
     demo_users = {u for u, *_ in OFFICIALS} | {f"truongthon{c}.canloc" for c, *_ in VILLAGES}
     demo_users.add("tinh.hatinh")
     SignInSlip.objects.filter(commune=commune).delete()
@@ -355,6 +361,26 @@ def demo_load(
     say("Creating the demo accounts…")
     result.sign_ins = _ensure_accounts(commune, villages)
     return result
+
+
+def _app_hooks(name: str) -> list[Callable[..., Any]]:
+    """The ``name`` method of every installed app that has one.
+
+    The pillars build on territory, not the reverse: territory finds their demo data through
+    their AppConfigs (``load_demo(commune, *, seed, stdout)``, ``reset_demo(commune)``) instead
+    of importing them.
+    """
+    return [
+        getattr(config, name)
+        for config in apps.get_app_configs()
+        if callable(getattr(config, name, None))
+    ]
+
+
+def demo_load_apps(commune: AdministrativeUnit, *, seed: int, stdout: Any) -> None:
+    """After the demo commune is loaded: every app loads its own demo data (idempotent)."""
+    for load_demo in _app_hooks("load_demo"):
+        load_demo(commune, seed=seed, stdout=stdout)
 
 
 # --- accounts -------------------------------------------------------------------------------

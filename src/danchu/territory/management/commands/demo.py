@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from danchu.territory.demo import DEMO_URL, DemoResult, demo_load
+from danchu.territory.demo import DEMO_URL, DemoResult, demo_load, demo_load_apps
 
 __all__ = ["Command"]
 
@@ -48,6 +48,8 @@ class Command(BaseCommand):
                 )
                 % {"households": result.households_total}
             )
+        # Each app's own demo data for the commune (disclosures, …), after the commune.
+        demo_load_apps(result.commune, seed=options["seed"], stdout=self.stdout)
         self.stdout.write(_("Done in %(seconds).1f s.") % {"seconds": time.monotonic() - started})
         self._print_sign_ins(result)
 
