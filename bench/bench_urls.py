@@ -29,9 +29,7 @@ def bare(request: HttpRequest, code: str) -> HttpResponse:
         era=AdministrativeUnit.Era.CURRENT, level=AdministrativeUnit.Level.COMMUNE, code=code
     )
     rows = (
-        Disclosure.objects.filter(
-            commune=commune, status=Disclosure.Status.PUBLISHED, public_version__isnull=False
-        )
+        Disclosure.objects.filter(commune=commune, status=Disclosure.Status.PUBLISHED)
         .select_related("public_version")
         .order_by("-published_at", "-id")[:ROWS]
     )

@@ -136,7 +136,8 @@ def _data(count: int) -> tuple[list[str], float]:
             [
                 Disclosure(
                     commune=commune,
-                    status=Disclosure.Status.PUBLISHED,
+                    # Draft until its version exists (a published row must have one).
+                    status=Disclosure.Status.DRAFT,
                     category=category,
                     search_folded=fold_vi(f"{title} {summary} {source}"),
                     all_villages=True,
@@ -185,6 +186,7 @@ def _data(count: int) -> tuple[list[str], float]:
         Disclosure.objects.filter(commune=commune).update(
             current_version=Subquery(first), public_version=Subquery(first)
         )
+        Disclosure.objects.filter(commune=commune).update(status=Disclosure.Status.PUBLISHED)
     newest = sorted(zip(rows, disclosures, strict=True), key=lambda r: (r[0][0], r[1].pk))
     titles = [row[2] for row, _d in reversed(newest[-50:])]
     return titles, time.perf_counter() - started

@@ -721,7 +721,8 @@ def demo_reset(commune: AdministrativeUnit) -> int:
     InformationRequest.objects.filter(commune=commune).delete()
     disclosures = Disclosure.objects.filter(commune=commune)
     count = disclosures.count()
-    disclosures.update(current_version=None, public_version=None)
+    # Unlink the versions first (status back to draft: a published row keeps its version).
+    disclosures.update(status=Disclosure.Status.DRAFT, current_version=None, public_version=None)
     VersionVillage.objects.filter(commune=commune).delete()
     DisclosureVersion.objects.filter(commune=commune).delete()
     disclosures.delete()

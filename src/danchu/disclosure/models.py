@@ -68,6 +68,14 @@ class Disclosure(models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = _("disclosure")
         verbose_name_plural = _("disclosures")
+        constraints = [
+            # A published disclosure always has a published version to show: the public
+            # list filters on ``status`` alone, which its index answers.
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(public_version__isnull=False),
+                name="disclosure_published_has_version",
+            ),
+        ]
         indexes = [
             # The public list: one commune's published items, newest first.
             models.Index(fields=["commune", "status", "-published_at"], name="disclosure_public"),

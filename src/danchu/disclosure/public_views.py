@@ -121,6 +121,11 @@ class PublicFilterForm(forms.Form):
         return data
 
 
+def _category_labels() -> dict[int, str]:
+    """The Art. 11 labels in the active language, evaluated once."""
+    return {int(value): str(label) for value, label in Category.choices}
+
+
 @require_safe
 def public_list(request: HttpRequest, code: str) -> HttpResponse:
     """The commune's published disclosures, newest first, filterable, 50 to a page.
@@ -146,14 +151,25 @@ def public_list(request: HttpRequest, code: str) -> HttpResponse:
             query=clean_query(data.get("q")),
         )
         page_obj = paginate(request, found)
+        # Labels once per page, not one lazy translation per row.
+        labels = _category_labels()
+        for disclosure in page_obj.object_list:
+            disclosure.category_label = labels.get(disclosure.category, "")
     filtered = form.is_bound and any(
         v not in (None, "") for k, v in request.GET.items() if k != "page"
     )
+    list_url = reverse("disclosure:public_list", args=[commune.code])
     context = {
         "commune": commune,
         "form": form,
+        "values": {k: request.GET.get(k, "")[:200] for k in PublicFilterForm.base_fields},
+        "categories": [(str(value), label) for value, label in _category_labels().items()],
+        "villages": villages,
+        "q_max": MAX_QUERY_LENGTH,
         "page_obj": page_obj,
         "filtered": filtered,
+        # The detail pages sit under the list: /xa/<code>/cong-khai/<pk>/.
+        "list_url": list_url,
         "feed_url": reverse("disclosure:public_feed", args=[commune.code]),
     }
     return render(request, "disclosure/public/list.html", context, status=status)
