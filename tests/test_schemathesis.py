@@ -23,6 +23,16 @@ MAX_EXAMPLES = 150 if THOROUGH else 25
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
+# Operations whose schema-valid input can still be refused with 422 and field errors by rules no
+# schema can state: dates judged against today (an issue date or a posting in the future), rows
+# of the database (a village of another commune or outside the scope, a change note required
+# once published). Every other check still runs on them.
+STATE_DEPENDENT = {
+    "POST /api/v1/communes/{code}/disclosures",
+    "PUT /api/v1/disclosures/{disclosure_id}",
+    "POST /api/v1/disclosures/{disclosure_id}/records",
+}
+
 
 @pytest.fixture
 def wsgi_in_test_transaction():
@@ -56,8 +66,52 @@ def official_token(db, wsgi_in_test_transaction):
     other = VillageFactory(commune=CommuneFactory())  # another commune: must stay invisible
     make_household(other, "Trần Văn Khác")
     user = RoleAssignmentFactory(commune=commune, role=Role.COMMUNE_OFFICIAL).user
+    _seed_disclosures(commune, villages, user, other)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
+
+
+def _seed_disclosures(commune, villages, official, other_village):
+    """Disclosures for the disclosure operations: id 1 (the schema's example) is published
+    with a document and records; a draft; a published one with a pending change; a resident's
+    request for information; another commune's published disclosure."""
+    from django.utils import timezone
+
+    from danchu.accounts.models import Role
+    from danchu.accounts.tests.factories import RoleAssignmentFactory
+    from danchu.disclosure import services
+    from danchu.disclosure.rules import Category, Channel
+    from danchu.disclosure.tests.factories import data, make_disclosure, pdf_file
+
+    today = timezone.localdate()
+    first = make_disclosure(
+        official, commune, category=Category.SOCIAL_SUPPORT, source_issued_on=today
+    )
+    services.attachment_add(actor=official, disclosure=first, uploaded_file=pdf_file())
+    first = services.disclosure_publish(actor=official, disclosure=first)
+    version = first.public_version
+    services.publishing_record_add(
+        actor=official, version=version, channel=Channel.COMMUNE_OFFICE, started_on=today
+    )
+    services.publishing_record_add(
+        actor=official, version=version, channel=Channel.VILLAGE_POINT, village=villages[0],
+        started_on=today, ended_on=today,
+    )  # fmt: skip
+    make_disclosure(official, commune, title="Dự thảo kế hoạch năm sau", source_issued_on=today)
+    changed = make_disclosure(
+        official, commune, publish=True, category=Category.FEES, source_issued_on=today
+    )
+    services.disclosure_update(
+        actor=official, disclosure=changed,
+        data=data(category=Category.FEES, source_issued_on=today, change_note="Sửa mức thu."),
+    )  # fmt: skip
+    resident = RoleAssignmentFactory(commune=commune, village=villages[0], role=Role.RESIDENT).user
+    services.information_request_submit(
+        actor=resident, commune=commune, subject="Danh sách hộ nghèo năm trước",
+        message="Xin cung cấp danh sách.", reason="expired", disclosure=first,
+    )  # fmt: skip
+    outsider = RoleAssignmentFactory(commune=other_village.commune, role=Role.COMMUNE_OFFICIAL).user
+    make_disclosure(outsider, other_village.commune, publish=True, source_issued_on=today)
 
 
 @schema.parametrize()
@@ -68,4 +122,11 @@ def official_token(db, wsgi_in_test_transaction):
     database=None,
 )
 def test_api_fuzz(case, official_token):
-    case.call_and_validate(headers={"Authorization": f"Bearer {official_token}"})
+    excluded = (
+        [schemathesis.checks.positive_data_acceptance]
+        if case.operation.label in STATE_DEPENDENT
+        else []
+    )
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {official_token}"}, excluded_checks=excluded
+    )

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from danchu.api.auth import AUTH
 from danchu.api.errors import install_error_handlers
+from danchu.disclosure.api import router as disclosure_router
 from danchu.territory.api import router as territory_router
 
 __all__ = ["api"]
@@ -17,7 +18,10 @@ __all__ = ["api"]
 api = NinjaAPI(
     title="danchu API",
     version="1",
-    description="Grassroots democracy for Vietnamese communes: units, villages, households.",
+    description=(
+        "Grassroots democracy for Vietnamese communes: units, villages, households, "
+        "public disclosures and requests for information."
+    ),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -25,3 +29,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", territory_router)
+api.add_router("/", disclosure_router)
