@@ -147,9 +147,9 @@ def outcome_badge(status: RequirementStatus) -> dict[str, str]:
     requirement = status.requirement
     numbers = {"days": evaluation.longest_days, "min": requirement.min_days or 0}
     if outcome == Outcome.DONE:
-        return {"symbol": "✓", "text": _("done"), "css": "ok"}
+        return {"symbol": "✓", "text": outcome.label, "css": "ok"}
     if outcome == Outcome.DONE_LATE:
-        return {"symbol": "!", "text": _("done late"), "css": "warn"}
+        return {"symbol": "!", "text": outcome.label, "css": "warn"}
     if outcome == Outcome.RUNNING:
         text = _("running (%(days)s of %(min)s days)") % numbers
         return {"symbol": "…", "text": text, "css": "info"}
@@ -159,8 +159,8 @@ def outcome_badge(status: RequirementStatus) -> dict[str, str]:
         text = _("too short (%(days)s of %(min)s days)") % numbers
         return {"symbol": "✗", "text": text, "css": "bad"}
     if outcome == Outcome.PENDING:
-        return {"symbol": "○", "text": _("pending"), "css": "info"}
-    return {"symbol": "✗", "text": _("missing"), "css": "bad"}
+        return {"symbol": "○", "text": outcome.label, "css": "info"}
+    return {"symbol": "✗", "text": outcome.label, "css": "bad"}
 
 
 def _deadline_basis(version: DisclosureVersion) -> str:

@@ -26,9 +26,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from danchu.disclosure.models import PublishingRecord
 from danchu.disclosure.rules import VILLAGE_CHANNELS, Channel, Outcome
@@ -36,7 +34,6 @@ from danchu.disclosure.selectors import RegisterRow
 from danchu.territory.models import AdministrativeUnit, Village
 
 __all__ = [
-    "OUTCOME_LABELS",
     "outcome_label",
     "quarterly_register_docx",
     "quarterly_register_xlsx",
@@ -59,21 +56,13 @@ HEAD_LEFT_MM, HEAD_RIGHT_MM = 65, TEXT_WIDTH_MM - 65
 # The list: No., content, clause, form, dates.
 LIST_COLUMNS_MM = (11, 62, 17, 40, 35)
 
-OUTCOME_LABELS: dict[Outcome, Promise] = {
-    Outcome.DONE: gettext_lazy("Done"),
-    Outcome.DONE_LATE: gettext_lazy("Done, but late"),
-    Outcome.RUNNING: gettext_lazy("Running, not yet long enough"),
-    Outcome.TOO_SHORT: gettext_lazy("Ended too early"),
-    Outcome.PENDING: gettext_lazy("Not yet due"),
-    Outcome.MISSING: gettext_lazy("Missing, overdue"),
-}
 
 # Characters XML 1.0 cannot hold (python-docx and openpyxl would refuse the whole file).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def outcome_label(outcome: Outcome | str) -> str:
-    return str(OUTCOME_LABELS[Outcome(outcome)])
+    return Outcome(outcome).label
 
 
 def _clean(text: Any) -> str:

@@ -99,7 +99,7 @@ class DisclosureVersion(models.Model):
 
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField(_("version"))
+    number = models.PositiveIntegerField(_("version number"))
     category = models.PositiveSmallIntegerField(_("category"), choices=Category.choices)
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)

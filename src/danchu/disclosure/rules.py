@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "LOUDSPEAKER_MIN_DAYS",
+    "OUTCOME_LABELS",
     "POSTING_MIN_DAYS",
     "PUBLISH_WITHIN_WORKING_DAYS",
     "Category",
@@ -147,12 +148,27 @@ class Outcome(StrEnum):
     MISSING = "missing"  # not started and the deadline has passed
 
     @property
+    def label(self) -> str:
+        """The verdict in words, in the active language (pages, exports, API)."""
+        return str(OUTCOME_LABELS[self])
+
+    @property
     def is_done(self) -> bool:
         return self in (Outcome.DONE, Outcome.DONE_LATE)
 
     @property
     def is_problem(self) -> bool:
         return self in (Outcome.DONE_LATE, Outcome.TOO_SHORT, Outcome.MISSING)
+
+
+OUTCOME_LABELS = {
+    Outcome.DONE: _("Done"),
+    Outcome.DONE_LATE: _("Done, but late"),
+    Outcome.RUNNING: _("Running, not yet long enough"),
+    Outcome.TOO_SHORT: _("Ended too early"),
+    Outcome.PENDING: _("Not yet due"),
+    Outcome.MISSING: _("Missing, overdue"),
+}
 
 
 @dataclass(frozen=True)

@@ -332,8 +332,8 @@ def test_compliance_matrix_in_words_with_records_and_proofs(
     assert_accessible(html)
     assert "đang thực hiện (20/30 ngày)" in html
     assert "chưa đủ thời gian (4/30 ngày)" in html
-    assert "thực hiện muộn" in html  # the website: published today, the deadline long past
-    assert "thiếu, đã quá hạn" in html  # the loudspeaker, the other village, the relays
+    assert "Đã thực hiện nhưng muộn" in html  # the website: published today, the deadline long past
+    assert "Chưa thực hiện, đã quá hạn" in html  # the loudspeaker, the other village, the relays
     assert "Chị Lan" in html
     assert "bang-tin-1.png" in html
     for proof in record.proofs.all():
@@ -577,8 +577,8 @@ def test_village_register_shows_the_villages_duties(
     assert_accessible(page.content)
     html = page.content.decode()
     assert "Danh sách hộ nghèo" in html
-    assert "đã thực hiện" in html  # the notice board: 35 days, started on time
-    assert "thiếu, đã quá hạn" in html  # the relay through the village head
+    assert "Đã thực hiện" in html  # the notice board: 35 days, started on time
+    assert "Chưa thực hiện, đã quá hạn" in html  # the relay through the village head
     assert "badge-ok" in html
     other = client.get(url("bo_village_register", commune.code, other_village.pk)).content.decode()
     assert "Danh sách hộ nghèo" in other
