@@ -220,8 +220,10 @@ def disclosure_create(
 
 def _locked(disclosure: Disclosure) -> Disclosure:
     # Two officials editing at once: the second waits and sees the first one's version.
+    # ``of=("self",)``: lock the disclosure row only (PostgreSQL refuses FOR UPDATE on the
+    # nullable side of the outer join to its versions).
     return (
-        Disclosure.objects.select_for_update()
+        Disclosure.objects.select_for_update(of=("self",))
         .select_related("current_version", "commune")
         .get(pk=disclosure.pk)
     )
