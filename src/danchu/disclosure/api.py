@@ -139,7 +139,13 @@ def _visible(actor: Any, pk: int) -> tuple[Disclosure, DisclosureVersion, bool]:
     return disclosure, version, official
 
 
-def _detail(request: HttpRequest, disclosure: Disclosure, version: DisclosureVersion) -> Any:
+def _detail(
+    request: HttpRequest,
+    disclosure: Disclosure,
+    version: DisclosureVersion,
+    *,
+    official: bool = True,
+) -> Any:
     base = _base(request)
     data = disclosure_out(disclosure, version, commune_code=disclosure.commune.code, base=base)
     attachments = Attachment.objects.filter(version=version, kind=Attachment.Kind.DOCUMENT)
@@ -161,14 +167,21 @@ def _detail(request: HttpRequest, disclosure: Disclosure, version: DisclosureVer
         change_note=version.change_note,
         village_ids=sorted(version.scope_rows.values_list("village_id", flat=True)),
         attachments=[attachment_out(a, base=base) for a in attachments],
-        records=[_record(r, version.number, base) for r in records],
+        records=[_record(r, version.number, base, official=official) for r in records],
     )
     return data
 
 
-def _record(record: PublishingRecord, number: int, base: Any) -> dict[str, Any]:
+def _record(
+    record: PublishingRecord, number: int, base: Any, *, official: bool = True
+) -> dict[str, Any]:
     village = record.village.name if record.village_id and record.village else None
-    return record_out(record, number=number, village_name=village, base=base)
+    data = record_out(record, number=number, village_name=village, base=base)
+    if not official:
+        # As on the public page: places and dates; proofs (photos that may show people) and
+        # who did it stay with the commune's officials.
+        data.update(proofs=[], performed_by="")
+    return data
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,8 +238,8 @@ def disclosure_list(
 def disclosure_get(request: HttpRequest, disclosure_id: int = IdPath) -> Any:
     """A published disclosure with its attachments and publishing records; the commune's
     officials also read drafts (the current version)."""
-    disclosure, version, _official = _visible(actor_of(request), disclosure_id)
-    return _detail(request, disclosure, version)
+    disclosure, version, official = _visible(actor_of(request), disclosure_id)
+    return _detail(request, disclosure, version, official=official)
 
 
 @router.get(
@@ -278,7 +291,8 @@ def publishing_record_list(
     )
     count, items = paginate(qs, page)
     base = _base(request)
-    return {"count": count, "items": [_record(r, r.version.number, base) for r in items]}
+    items = [_record(r, r.version.number, base, official=official) for r in items]
+    return {"count": count, "items": items}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ class Disclosure(models.Model):
     all_villages = models.BooleanField(_("the whole commune"), default=True)
     first_published_at = models.DateTimeField(_("first published"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from django.db import models
@@ -186,22 +186,63 @@ def _days(span: Span, requirement: Requirement, today: date) -> int:
     return days + 1 if requirement.inclusive else days
 
 
+def _merged(spans: Sequence[Span]) -> list[Span]:
+    """Overlapping or back-to-back acts as one run: a torn notice re-posted the next day, or two
+    people recording the same board, are still "consecutive" days (Art. 13(2)–(3))."""
+    runs: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.started_on):
+        if runs:
+            last = runs[-1]
+            if last.ended_on is None:
+                continue  # the run is still up: it covers everything after it
+            if span.started_on <= last.ended_on + timedelta(days=1):
+                end = None if span.ended_on is None else max(last.ended_on, span.ended_on)
+                runs[-1] = Span(last.started_on, end)
+                continue
+        runs.append(span)
+    return runs
+
+
+def _up_until(span: Span, day: date) -> bool:
+    """Still up on ``day`` (or taken down the day before: replaced overnight)."""
+    return span.ended_on is None or span.ended_on >= day - timedelta(days=1)
+
+
 def evaluate(
-    requirement: Requirement, spans: Sequence[Span], *, deadline: date, today: date
+    requirement: Requirement,
+    spans: Sequence[Span],
+    *,
+    deadline: date,
+    today: date,
+    closed_on: date | None = None,
 ) -> Evaluation:
     """Judge the acts recorded for one requirement, as of ``today``.
 
     On time means the first act started no later than ``deadline`` (Art. 12(3)). A posting is
-    long enough when one consecutive run reached the minimum; separate runs do not add up
-    ("consecutive"). Acts dated after ``today`` are not counted yet.
+    long enough when one consecutive run reached the minimum; runs with a gap between them do
+    not add up ("consecutive"). Acts dated after ``today`` are not counted yet.
+
+    ``closed_on``: the day this version stopped being the one to publish — replaced by a newer
+    version (Art. 14: changed information is publicised again) or withdrawn. A posting that
+    stayed up until then did its duty, however long it was; a duty whose deadline had not come
+    by then never fell due.
     """
-    started = [s for s in spans if s.started_on <= today]
+    started = _merged([s for s in spans if s.started_on <= today])
     if not started:
+        if closed_on is not None and closed_on <= deadline:
+            return Evaluation(Outcome.PENDING, None, 0, False)
         outcome = Outcome.MISSING if today > deadline else Outcome.PENDING
         return Evaluation(outcome, None, 0, today > deadline)
     first = min(s.started_on for s in started)
     late = first > deadline
     longest = max(_days(s, requirement, today) for s in started)
+    replaced_while_up = (
+        closed_on is not None
+        and closed_on <= today
+        and any(s.started_on <= closed_on and _up_until(s, closed_on) for s in started)
+    )
+    if replaced_while_up:
+        return Evaluation(_done(late), first, longest, late)
     if requirement.permanent:
         # Art. 13(2): permanent posting — satisfied only while a posting is still up.
         up = any(s.ended_on is None or s.ended_on >= today for s in started)

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from danchu.accounts.permissions import Action, get_for_actor, require, restrict
 from danchu.core.errors import NotFound
@@ -38,7 +39,7 @@ from danchu.disclosure.rules import (
     requirements,
 )
 from danchu.disclosure.services import request_on_time
-from danchu.territory.models import AdministrativeUnit, Village
+from danchu.territory.models import AdministrativeUnit, CommuneProfile, Village
 
 __all__ = [
     "Compliance",
@@ -88,9 +89,10 @@ def disclosure_list_public(
     if village is not None:
         in_scope = VersionVillage.objects.filter(village=village).values("version_id")
         found = found.filter(Q(all_villages=True) | Q(public_version_id__in=in_scope))
-    if date_from is not None:
+    # Dates beyond the calendar (0001-01-01, 9999-12-31) mean "no bound", never an overflow.
+    if date_from is not None and date_from > date.min + timedelta(days=1):
         found = found.filter(published_at__gte=_day_start(date_from))
-    if date_to is not None:
+    if date_to is not None and date_to < date.max - timedelta(days=1):
         found = found.filter(published_at__lt=_day_start(date_to + timedelta(days=1)))
     found = search_folded(found, "search_folded", query)
     return found.select_related("public_version").order_by("-published_at", "-id")
@@ -101,7 +103,7 @@ def disclosure_get_public(commune: AdministrativeUnit, pk: int) -> Disclosure:
         _published(commune).select_related("public_version", "commune__parent").filter(pk=pk)
     ).first()
     if disclosure is None:
-        raise NotFound("not found", code="not_found")
+        raise NotFound(_("Not found."), code="not_found")
     return disclosure
 
 
@@ -115,7 +117,7 @@ def version_get_public(disclosure: Disclosure, number: int) -> DisclosureVersion
         .first()
     )
     if version is None:
-        raise NotFound("not found", code="not_found")
+        raise NotFound(_("Not found."), code="not_found")
     return version
 
 
@@ -244,6 +246,32 @@ def _scope_villages(
     return scope, villages
 
 
+def _closed_on(versions: Sequence[DisclosureVersion]) -> dict[int, date]:
+    """The day each version stopped being the one to publish: the next version's publication
+    (Art. 14) or the disclosure's withdrawal. Two queries."""
+    disclosure_ids = {v.disclosure_id for v in versions}
+    published: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    for disclosure_id, number, at in DisclosureVersion.objects.filter(
+        disclosure_id__in=disclosure_ids, published_at__isnull=False
+    ).values_list("disclosure_id", "number", "published_at"):
+        published[disclosure_id].append((number, timezone.localtime(at).date()))
+    withdrawn = {
+        pk: timezone.localtime(at).date()
+        for pk, at in Disclosure.objects.filter(
+            pk__in=disclosure_ids, withdrawn_at__isnull=False
+        ).values_list("pk", "withdrawn_at")
+    }
+    closed: dict[int, date] = {}
+    for version in versions:
+        later = [day for number, day in published[version.disclosure_id] if number > version.number]
+        candidates = later + (
+            [withdrawn[version.disclosure_id]] if version.disclosure_id in withdrawn else []
+        )
+        if candidates:
+            closed[version.pk] = min(candidates)
+    return closed
+
+
 def compliance_for(
     versions: Iterable[DisclosureVersion], *, today: date | None = None
 ) -> dict[int, Compliance]:
@@ -253,6 +281,13 @@ def compliance_for(
         return {}
     today = today or timezone.localdate()
     scope, villages = _scope_villages(versions)
+    closed = _closed_on(versions)
+    # Law 10/2022 Art. 13(3): the loudspeaker "if the commune has one" (the commune's profile).
+    silent = set(
+        CommuneProfile.objects.filter(
+            commune_id__in={v.commune_id for v in versions}, has_loudspeaker=False
+        ).values_list("commune_id", flat=True)
+    )
     records: dict[int, list[PublishingRecord]] = defaultdict(list)
     for record in (
         PublishingRecord.objects.filter(version__in=versions)
@@ -265,11 +300,17 @@ def compliance_for(
         mine = records.get(version.pk, [])
         statuses = []
         keys = set()
-        for requirement in requirements(version.category, scope[version.pk]):
+        duties = requirements(
+            version.category, scope[version.pk], has_loudspeaker=version.commune_id not in silent
+        )
+        for requirement in duties:
             keys.add(requirement.key)
             acts = [r for r in mine if (r.channel, r.village_id) == requirement.key]
             spans = [Span(r.started_on, r.ended_on) for r in acts]
-            evaluation = evaluate(requirement, spans, deadline=version.deadline, today=today)
+            evaluation = evaluate(
+                requirement, spans, deadline=version.deadline, today=today,
+                closed_on=closed.get(version.pk),
+            )  # fmt: skip
             village = villages.get(requirement.village_id) if requirement.village_id else None
             statuses.append(RequirementStatus(requirement, village, evaluation, acts))
         extra = [r for r in mine if (r.channel, r.village_id) not in keys]

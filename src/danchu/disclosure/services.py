@@ -7,6 +7,7 @@ restarts the duty to publish (Art. 14); residents ask for information on request
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -77,6 +78,23 @@ def _fail(fields: dict[str, list[str]], code: str = "invalid") -> ValidationFail
     return ValidationFailed(_("Please correct the errors below."), code=code, fields=fields)
 
 
+# Control characters break the Atom feed and the XML of DOCX/XLSX; line breaks stay in texts.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lengths the pages, API and documents are laid out for.
+SUMMARY_MAX, BODY_MAX, NOTE_MAX = 2000, 50000, 2000
+
+
+def _text_errors(errors: dict[str, list[str]], **texts: tuple[str, int]) -> None:
+    """Add a field error for each text that is too long or holds control characters."""
+    for name, (value, limit) in texts.items():
+        if name in errors:
+            continue
+        if _CONTROL.search(value or ""):
+            errors[name] = [_("Remove the invisible control characters from this text.")]
+        elif len(value or "") > limit:
+            errors[name] = [_("At most %(limit)s characters.") % {"limit": limit}]
+
+
 def publish_deadline(
     duty_starts_on: date, *, commune: Any, sector_deadline: date | None = None
 ) -> date:
@@ -106,8 +124,11 @@ def _clean(
         errors["source_document"] = [_("Name the decision or document being published.")]
     elif len(source) > 300:
         errors["source_document"] = [_("At most %(limit)s characters.") % {"limit": 300}]
-    if len(data.sector_rule) > 300:
-        errors["sector_rule"] = [_("At most %(limit)s characters.") % {"limit": 300}]
+    _text_errors(
+        errors, title=(title, 300), source_document=(source, 300),
+        sector_rule=(data.sector_rule, 300), summary=(data.summary, SUMMARY_MAX),
+        body=(data.body, BODY_MAX), change_note=(data.change_note, NOTE_MAX),
+    )  # fmt: skip
     today = timezone.localdate()
     issued = data.source_issued_on
     if not isinstance(issued, date) or not _EARLIEST <= issued <= today:
@@ -117,7 +138,9 @@ def _clean(
             errors["sector_rule"] = [_("Name the sector rule that sets this deadline.")]
         start = duty_starts_on or (issued if isinstance(issued, date) else None)
         if start is not None and data.sector_deadline < start:
-            errors["sector_deadline"] = [_("The deadline cannot be before the issue date.")]
+            errors["sector_deadline"] = [
+                _("The deadline cannot be before the day the duty to publish starts.")
+            ]
     villages = list(
         Village.objects.filter(commune=commune, pk__in=list(data.village_ids), is_active=True)
     )
@@ -135,6 +158,12 @@ def _version_state(version: DisclosureVersion) -> dict[str, Any]:
         "number": version.number,
         "category": version.category,
         "title": version.title,
+        "summary": version.summary,
+        "body": version.body,
+        "change_note": version.change_note,
+        "village_ids": sorted(
+            VersionVillage.objects.filter(version=version).values_list("village_id", flat=True)
+        ),
         "source_document": version.source_document,
         "source_issued_on": version.source_issued_on,
         "sector_rule": version.sector_rule,
@@ -245,18 +274,19 @@ def disclosure_update(*, actor: Any, disclosure: Disclosure, data: DisclosureDat
     assert current is not None
     before = _version_state(current)
     if not current.is_frozen:
-        data, villages = _clean(data, disclosure.commune)
+        if current.number == 1:
+            starts = data.source_issued_on
+        else:
+            # A drafted change: its duty starts on the day of the change or a later issue date.
+            changed_on = timezone.localtime(current.created_at).date()
+            starts = max(changed_on, data.source_issued_on or changed_on)
+        data, villages = _clean(data, disclosure.commune, duty_starts_on=starts)
         for name in ("category", "title", "source_document", "source_issued_on",
                      "sector_rule", "sector_deadline", "change_note"):  # fmt: skip
             setattr(current, name, getattr(data, name))
         current.summary, current.body = data.summary.strip(), data.body.strip()
         current.all_villages = not villages
-        if current.number == 1:
-            current.duty_starts_on = data.source_issued_on
-        else:
-            # A drafted change: its duty starts on the day of the change or a later issue date.
-            changed_on = timezone.localtime(current.created_at).date()
-            current.duty_starts_on = max(changed_on, data.source_issued_on)
+        current.duty_starts_on = starts
         current.deadline = publish_deadline(
             current.duty_starts_on, commune=disclosure.commune,
             sector_deadline=data.sector_deadline,
@@ -327,11 +357,14 @@ def disclosure_publish(*, actor: Any, disclosure: Disclosure) -> Disclosure:
         .order_by("-number")
         .first()
     )
+    ended: list[int] = []
     if previous is not None:
         # The old version's website posting ends: the new one replaces it (Art. 14).
-        PublishingRecord.objects.filter(
+        still_up = PublishingRecord.objects.filter(
             version=previous, channel=Channel.WEBSITE, ended_on__isnull=True
-        ).update(ended_on=timezone.localdate())
+        )
+        ended = list(still_up.values_list("pk", flat=True))
+        still_up.update(ended_on=timezone.localdate())
     version.published_at = now
     version.save(update_fields=["published_at"])
     PublishingRecord.objects.create(
@@ -347,7 +380,8 @@ def disclosure_publish(*, actor: Any, disclosure: Disclosure) -> Disclosure:
     disclosure.save()
     audit.record(
         actor=actor, action="disclosure.publish", obj=disclosure,
-        commune_id=disclosure.commune_id, after={"version": version.number},
+        commune_id=disclosure.commune_id,
+        after={"version": version.number, "ended_record_ids": ended},
     )  # fmt: skip
     return disclosure
 
@@ -360,19 +394,26 @@ def disclosure_withdraw(*, actor: Any, disclosure: Disclosure, reason: str) -> D
     reason = normalize_spaces(reason)
     if not reason:
         raise _fail({"reason": [_("Give the reason for withdrawing.")]})
+    reason_errors: dict[str, list[str]] = {}
+    _text_errors(reason_errors, reason=(reason, 500))
+    if reason_errors:
+        raise _fail(reason_errors)
     disclosure = _locked(disclosure)
     if disclosure.status == Disclosure.Status.WITHDRAWN:
         raise ApplicationError(_("This disclosure was withdrawn."), code="withdrawn")
     before = {"status": disclosure.status}
-    PublishingRecord.objects.filter(version__disclosure=disclosure, ended_on__isnull=True).update(
-        ended_on=timezone.localdate()
+    still_up = PublishingRecord.objects.filter(
+        version__disclosure=disclosure, ended_on__isnull=True
     )
+    ended = list(still_up.values_list("pk", flat=True))
+    still_up.update(ended_on=timezone.localdate())
     disclosure.status = Disclosure.Status.WITHDRAWN
-    disclosure.save(update_fields=["status"])
+    disclosure.withdrawn_at = timezone.now()
+    disclosure.save(update_fields=["status", "withdrawn_at"])
     audit.record(
         actor=actor, action="disclosure.withdraw", obj=disclosure,
         commune_id=disclosure.commune_id, before=before,
-        after={"status": disclosure.status, "reason": reason[:500]},
+        after={"status": disclosure.status, "reason": reason[:500], "ended_record_ids": ended},
     )  # fmt: skip
     return disclosure
 
@@ -405,6 +446,16 @@ def attachment_add(*, actor: Any, disclosure: Disclosure, uploaded_file: Any) ->
 def _attachment_save(
     actor: Any, disclosure: Disclosure, version: DisclosureVersion, stored: files.StoredUpload
 ) -> Attachment:
+    # Checked again under the lock: a publish or withdrawal may have won the race.
+    disclosure = _locked(disclosure)
+    if disclosure.status == Disclosure.Status.WITHDRAWN:
+        raise ApplicationError(_("This disclosure was withdrawn."), code="withdrawn")
+    current = disclosure.current_version
+    if current is None or current.pk != version.pk or current.is_frozen:
+        raise ApplicationError(
+            _("A published version cannot change: edit the disclosure to make a new version."),
+            code="frozen",
+        )
     attachment = Attachment.objects.create(
         commune=disclosure.commune, kind=Attachment.Kind.DOCUMENT, version=version,
         name=stored.name, content_type=stored.content_type, size=stored.size,
@@ -467,6 +518,12 @@ def _record_errors(
         errors["started_on"] = [_("Record what was done: the start cannot be in the future.")]
     elif version.published_at is None:
         errors["started_on"] = [_("Publish this version before recording its postings.")]
+    elif started_on < version.duty_starts_on:
+        # A posting before the document was issued (or before the change) is not this version's.
+        errors["started_on"] = [
+            _("This version could not be published before %(date)s.")
+            % {"date": version.duty_starts_on.strftime("%d/%m/%Y")}
+        ]
     if ended_on is not None:
         if not isinstance(ended_on, date):
             errors["ended_on"] = [_("Enter a valid date.")]
@@ -505,6 +562,7 @@ def publishing_record_add(
     if version.disclosure.status == Disclosure.Status.WITHDRAWN:
         raise ApplicationError(_("This disclosure was withdrawn."), code="withdrawn")
     errors = _record_errors(version, channel, village, started_on, ended_on)
+    _text_errors(errors, performed_by=(performed_by, 200), note=(note, 500))
     if errors:
         raise _fail(errors)
     record.save()
@@ -595,6 +653,7 @@ def information_request_submit(
         errors["message"] = [_("At most %(limit)s characters.") % {"limit": 5000}]
     if reason not in InformationRequest.Reason.values:
         errors["reason"] = [_("Choose why you ask.")]
+    _text_errors(errors, subject=(subject, 300), message=(message, 5000))
     if disclosure is not None and disclosure.commune_id != commune.pk:
         errors["disclosure"] = [_("Choose a disclosure of this commune.")]
     if errors:
@@ -621,8 +680,10 @@ def information_request_answer(
     answer = (answer or "").strip()
     if not answer:
         raise _fail({"answer": [_("Write the answer.")]})
-    if len(answer) > 10000:
-        raise _fail({"answer": [_("At most %(limit)s characters.") % {"limit": 10000}]})
+    answer_errors: dict[str, list[str]] = {}
+    _text_errors(answer_errors, answer=(answer, 10000))
+    if answer_errors:
+        raise _fail(answer_errors)
     if request.status == InformationRequest.Status.ANSWERED:
         raise ApplicationError(_("This request is already answered."), code="conflict")
     request.answer = answer

@@ -117,6 +117,8 @@ class CommuneProfile(models.Model):
     require_official_otp = models.BooleanField(
         _("officials must use a one-time password"), default=False
     )
+    # Law 10/2022 Art. 13(3): publicity on the loudspeaker system "if the commune has one".
+    has_loudspeaker = models.BooleanField(_("the commune has a loudspeaker system"), default=True)
 
     class Meta:
         verbose_name = _("commune profile")

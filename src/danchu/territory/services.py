@@ -51,7 +51,9 @@ __all__ = [
 ]
 
 _CODE_RE = re.compile(r"^[0-9A-Za-z._-]+$")
-PROFILE_FIELDS = ("address", "phone", "email", "introduction", "require_official_otp")
+PROFILE_FIELDS = (
+    "address", "phone", "email", "introduction", "require_official_otp", "has_loudspeaker",
+)  # fmt: skip
 
 
 def _fail(field: str, message: str, code: str = "invalid") -> ValidationFailed:
@@ -557,8 +559,9 @@ def _clean_profile_fields(fields: dict[str, Any]) -> dict[str, Any]:
         except ValidationError:
             errors["email"] = [_("Enter a valid e-mail address.")]
         cleaned["email"] = email
-    if "require_official_otp" in fields:
-        cleaned["require_official_otp"] = bool(fields["require_official_otp"])
+    for flag in ("require_official_otp", "has_loudspeaker"):
+        if flag in fields:
+            cleaned[flag] = bool(fields[flag])
     if errors:
         raise _fail_many(errors)
     return cleaned

@@ -101,9 +101,44 @@ def test_a_future_end_date_does_not_count_days_not_yet_passed():
     assert result.longest_days == 10
 
 
-def test_two_short_postings_do_not_add_up_to_consecutive_days():
-    spans = [Span(D, D + timedelta(days=15)), Span(D + timedelta(days=16), D + timedelta(days=31))]
+def test_postings_with_a_gap_do_not_add_up_to_consecutive_days():
+    # Up 2–17 March, down on 18 March, up again 19 March – 3 April: not 30 consecutive days.
+    spans = [Span(D, D + timedelta(days=15)), Span(D + timedelta(days=17), D + timedelta(days=32))]
+    result = evaluate(POSTING, spans, deadline=DEADLINE, today=LATER)
+    assert result.outcome == Outcome.TOO_SHORT
+
+
+def test_back_to_back_or_overlapping_postings_are_one_run():
+    # A torn notice re-posted the next day, or the same board recorded twice, stays consecutive.
+    back_to_back = [
+        Span(D, D + timedelta(days=15)),
+        Span(D + timedelta(days=16), D + timedelta(days=30)),
+    ]
+    overlapping = [Span(D, D + timedelta(days=20)), Span(D + timedelta(days=10))]
+    for spans in (back_to_back, overlapping):
+        result = evaluate(POSTING, spans, deadline=DEADLINE, today=LATER)
+        assert result.outcome == Outcome.DONE
+        assert result.longest_days >= 30
+
+
+def test_a_posting_up_until_its_version_was_replaced_did_its_duty():
+    # Art. 14: the changed information is publicised again; the old posting comes down.
+    replaced = D + timedelta(days=10)
+    spans = [Span(D, replaced)]
     assert evaluate(POSTING, spans, deadline=DEADLINE, today=LATER).outcome == Outcome.TOO_SHORT
+    done = evaluate(POSTING, spans, deadline=DEADLINE, today=LATER, closed_on=replaced)
+    assert done.outcome == Outcome.DONE
+    permanent = evaluate(PERMANENT, spans, deadline=DEADLINE, today=LATER, closed_on=replaced)
+    assert permanent.outcome == Outcome.DONE
+    # Taken down days before the replacement: still too short.
+    early = [Span(D, D + timedelta(days=5))]
+    result = evaluate(POSTING, early, deadline=DEADLINE, today=LATER, closed_on=replaced)
+    assert result.outcome == Outcome.TOO_SHORT
+
+
+def test_a_version_replaced_before_its_deadline_never_fell_due():
+    result = evaluate(POSTING, [], deadline=DEADLINE, today=LATER, closed_on=DEADLINE)
+    assert result.outcome == Outcome.PENDING
 
 
 def test_loudspeaker_three_broadcast_days_counted_inclusively():
