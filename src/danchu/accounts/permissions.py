@@ -80,6 +80,16 @@ class Action(StrEnum):
     INFO_REQUEST_LIST = "info_request.list"
     INFO_REQUEST_VIEW = "info_request.view"
     INFO_REQUEST_ANSWER = "info_request.answer"
+    # Dân bàn và quyết định — community decisions (Law 10/2022 Art. 15–24).
+    MATTER_LIST = "matter.list"
+    MATTER_VIEW = "matter.view"
+    MATTER_CREATE = "matter.create"  # a village's matter, asked of the village (Art. 16(2))
+    MATTER_COMMUNE_WIDE = "matter.commune_wide"  # the commune chair's (Art. 16(1))
+    MATTER_MANAGE = "matter.manage"  # open, notice, meeting, ballots, close — per village
+    BALLOT_ENTER = "ballot.enter"  # the counting committee's entries (double entry)
+    VOTE_CAST = "vote.cast"  # a household representative, for their household
+    INITIATIVE_CREATE = "initiative.create"  # a resident proposes (Art. 16(3))
+    CONSENT_GIVE = "consent.give"  # a household representative consents
 
 
 class Scope(StrEnum):
@@ -107,6 +117,10 @@ _DISCLOSURE_WRITE = {
     A.PUBLISHING_RECORD_CREATE, A.PUBLISHING_RECORD_UPDATE, A.INFO_REQUEST_LIST,
     A.INFO_REQUEST_VIEW, A.INFO_REQUEST_ANSWER,
 }  # fmt: skip
+# Officials and village heads run the community's decisions; the chair opens commune-wide ones.
+_DECISIONS = {
+    A.MATTER_LIST, A.MATTER_VIEW, A.MATTER_CREATE, A.MATTER_MANAGE, A.BALLOT_ENTER,
+}  # fmt: skip
 # Residents ask for information (Art. 14) and follow their own requests.
 _RESIDENT_REQUESTS = {
     A.INFO_REQUEST_CREATE: Scope.COMMUNE,
@@ -127,7 +141,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _OFFICIAL_WRITE
         | _DISCLOSURE_READ
         | _DISCLOSURE_WRITE
-        | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE},
+        | _DECISIONS
+        | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE, A.MATTER_COMMUNE_WIDE},
     ),
     # Officials enter the commune's working-day adjustments (the province's or the
     # government's yearly decisions) because they count the deadlines.
@@ -137,6 +152,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _OFFICIAL_WRITE
         | _DISCLOSURE_READ
         | _DISCLOSURE_WRITE
+        | _DECISIONS
         | {A.CALENDAR_MANAGE},
     ),
     # A village head keeps the village's household list and hands out sign-in slips; posts
@@ -146,14 +162,16 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         _OFFICIAL_READ
         | _DISCLOSURE_READ
         | {A.HOUSEHOLD_UPDATE, A.RESIDENT_UPDATE, A.SLIP_ISSUE, A.HOUSEHOLD_EXPORT}
-        | {A.PUBLISHING_RECORD_CREATE, A.PUBLISHING_RECORD_UPDATE},
+        | {A.PUBLISHING_RECORD_CREATE, A.PUBLISHING_RECORD_UPDATE}
+        | _DECISIONS,
     ),
     # The Front and the boards see the commune's structure, not personal data. The Front
     # supervises the publicity results (Art. 14(4)); the inspection board too (Art. 35).
     Role.FRONT_OFFICER: _at(
         Scope.COMMUNE,
         {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER, A.DISCLOSURE_EXPORT}
-        | _DISCLOSURE_READ,
+        | _DISCLOSURE_READ
+        | {A.MATTER_LIST, A.MATTER_VIEW},
     ),
     Role.INSPECTION_BOARD: _at(
         Scope.COMMUNE,
@@ -171,12 +189,18 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         A.RESIDENT_LIST: Scope.HOUSEHOLD,
         A.RESIDENT_VIEW: Scope.HOUSEHOLD,
         **_RESIDENT_REQUESTS,
+        # Law 10/2022 Art. 18(2), 19(3): the representative votes for the household.
+        A.VOTE_CAST: Scope.HOUSEHOLD,
+        A.CONSENT_GIVE: Scope.HOUSEHOLD,
+        A.INITIATIVE_CREATE: Scope.COMMUNE,
     },
     Role.RESIDENT: {
         A.VILLAGE_LIST: Scope.COMMUNE,
         A.VILLAGE_VIEW: Scope.COMMUNE,
         A.HOUSEHOLD_VIEW: Scope.HOUSEHOLD,
         **_RESIDENT_REQUESTS,
+        # Art. 16(3): any resident may propose a matter to the community.
+        A.INITIATIVE_CREATE: Scope.COMMUNE,
     },
     # Steering readers above the commune read figures and structure, never personal data.
     Role.PROVINCE_READER: _at(

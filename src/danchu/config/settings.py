@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "danchu.accounts",
     "danchu.notifications",
     "danchu.disclosure",
+    "danchu.decisions",
     "danchu.web",
     "danchu.api",
 ]

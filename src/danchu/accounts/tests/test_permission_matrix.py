@@ -20,6 +20,7 @@ from danchu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from danchu.core import audit
 from danchu.core.errors import NotFound, PermissionDenied
 from danchu.core.models import AuditEntry
+from danchu.decisions.models import Matter, MatterVillage
 from danchu.disclosure.models import Disclosure, InformationRequest, PublishingRecord
 from danchu.territory.models import AdministrativeUnit, CommuneProfile, Household, Resident, Village
 from danchu.territory.tests.factories import (
@@ -66,6 +67,15 @@ TARGETS: dict[Action, str] = {
     Action.INFO_REQUEST_LIST: "inforequest",
     Action.INFO_REQUEST_VIEW: "inforequest",
     Action.INFO_REQUEST_ANSWER: "inforequest",
+    Action.MATTER_LIST: "matter",
+    Action.MATTER_VIEW: "matter",
+    Action.MATTER_CREATE: "village",  # a village's matter is asked of that village
+    Action.MATTER_COMMUNE_WIDE: "commune",
+    Action.MATTER_MANAGE: "mattervillage",
+    Action.BALLOT_ENTER: "mattervillage",
+    Action.VOTE_CAST: "household",  # the representative votes for their household
+    Action.INITIATIVE_CREATE: "commune",
+    Action.CONSENT_GIVE: "household",
 }
 
 MODELS: dict[str, type[Model]] = {
@@ -78,6 +88,8 @@ MODELS: dict[str, type[Model]] = {
     "disclosure": Disclosure,
     "record": PublishingRecord,
     "inforequest": InformationRequest,
+    "matter": Matter,
+    "mattervillage": MatterVillage,
 }
 
 
@@ -141,6 +153,7 @@ def _build_world() -> World:
                 user.save()
             RoleAssignmentFactory(user=user, role=role, commune=a, village=village)
     _add_disclosures(world, a, b, a1, a2, b1)
+    _add_matters(world, a, b, a1, a2, b1)
     # Commune B has people in every role too: they must never reach A's rows (checked by the
     # B-side of the same assertions, from A's point of view).
     RoleAssignmentFactory(role=Role.COMMUNE_CHAIR, commune=b)
@@ -193,6 +206,25 @@ def _add_disclosures(world: World, a, b, a1, a2, b1) -> None:
     ]
 
 
+def _add_matters(world: World, a, b, a1, a2, b1) -> None:
+    """A matter in each commune, put to each of its villages."""
+
+    def matter(commune):
+        return Matter.objects.create(commune=commune, matter_type=6, title="t", question="q")
+
+    m_a, m_b = matter(a), matter(b)
+    world.objects["matter"] = [Obj(m_a, "A"), Obj(m_b, "B")]
+
+    def put(m, village):
+        return MatterVillage.objects.create(
+            commune=village.commune, matter=m, village=village, form="meeting", total_households=1
+        )
+
+    world.objects["mattervillage"] = [
+        Obj(put(m_a, a1), "A", 1), Obj(put(m_a, a2), "A", 2), Obj(put(m_b, b1), "B"),
+    ]  # fmt: skip
+
+
 def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
     """What POLICY says for this object, computed independently of permissions.py's code."""
     scope = POLICY[role].get(action)
@@ -203,7 +235,7 @@ def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
     if scope == Scope.VILLAGE:
         # Commune-wide objects (the commune, its profile, its trail) are containers a village
         # role acts within; village-bound rows must be in the role's own village (village 1).
-        if kind in {"commune", "profile", "audit", "disclosure", "inforequest"}:
+        if kind in {"commune", "profile", "audit", "disclosure", "inforequest", "matter"}:
             return True
         return obj.village == 1
     if scope == Scope.PERSON:

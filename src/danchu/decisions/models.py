@@ -1,0 +1,342 @@
+"""Community decisions (dân bàn và quyết định): Law 10/2022/QH15 Art. 15–24, Decree 59/2023.
+
+A :class:`Matter` is put to the households of one village or of every village of the commune.
+Each village decides on its own (:class:`MatterVillage`): by a meeting (attendance and counts),
+a ballot to each household (:class:`Ballot`, entered twice by two people) or an online vote.
+Whatever the channel, a household has at most one :class:`Vote` per matter — a database
+constraint — and the village's outcome is counted against its total households, frozen when
+the matter opens. Citizens may propose a matter (:class:`Initiative`) with households'
+consents, each valid for three months.
+
+Every row carries its commune key (``commune``) for sharding (docs/scaling.md).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from danchu.decisions.rules import Form, MatterType
+from danchu.territory.models import AdministrativeUnit, Household, Village
+
+__all__ = [
+    "Ballot",
+    "Consent",
+    "Initiative",
+    "Matter",
+    "MatterVillage",
+    "MeetingAttendance",
+    "OnlineOptIn",
+    "Option",
+    "Vote",
+    "VoteConflict",
+]
+
+
+class Matter(models.Model):
+    """A matter the community decides (Art. 15), for one village or commune-wide."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter_type = models.PositiveSmallIntegerField(_("type (Art. 15)"), choices=MatterType.choices)
+    commune_wide = models.BooleanField(_("commune-wide"), default=False)
+    title = models.CharField(_("title"), max_length=300)
+    question = models.TextField(_("question"))
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    initiative = models.OneToOneField(
+        "Initiative", on_delete=models.PROTECT, null=True, blank=True, related_name="matter"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # SHA-256 of the closed tally (also written to the audit trail): anyone can recompute it.
+    result_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("matter")
+        verbose_name_plural = _("matters")
+        indexes = [models.Index(fields=["commune", "status"], name="matter_commune_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Option(models.Model):
+    """One answer: approve, reject or another opinion (Decree 59 Art. 5(2)(d)), or a candidate."""
+
+    class Kind(models.TextChoices):
+        APPROVE = "approve", _("agree")
+        REJECT = "reject", _("disagree")
+        OTHER = "other", _("other opinion")
+        CANDIDATE = "candidate", _("candidate")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    label = models.CharField(_("option"), max_length=200)
+
+    class Meta:
+        ordering = ["matter", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "matter", "position"], name="option_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def counts_as_approval(self) -> bool:
+        return self.kind in (self.Kind.APPROVE, self.Kind.CANDIDATE)
+
+
+class MatterVillage(models.Model):
+    """The matter in one village: its form, its frozen denominator and its result."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        COUNTED = "counted", _("counted")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="villages")
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+")
+    form = models.CharField(_("form"), max_length=10, choices=Form.choices)
+    # Law 10/2022 Art. 21(1): the denominator is all households of the village, fixed when the
+    # matter opens so that a household moving in later changes nothing.
+    total_households = models.PositiveIntegerField(_("households of the village"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    notice_on = models.DateField(_("notice given on"), null=True, blank=True)
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("voting closes"), null=True, blank=True)
+    # Meetings: how many household representatives attended (also the attendance rows).
+    present = models.PositiveIntegerField(_("households present"), default=0)
+    # Show of hands: counts per option entered by the chair, {option id: count}.
+    hand_counts = models.JSONField(default=dict, blank=True)
+    team = models.JSONField(_("team members"), default=list, blank=True)
+    witnesses = models.JSONField(_("witnesses"), default=list, blank=True)
+    adopted = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["matter", "village"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "matter", "village"], name="matter_village_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} @ {self.village_id}"
+
+
+class MeetingAttendance(models.Model):
+    """A household represented at the meeting (per household: the attendance sheet)."""
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter_village = models.ForeignKey(
+        MatterVillage, on_delete=models.CASCADE, related_name="attendance"
+    )
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "matter_village", "household"], name="attendance_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter_village_id}: {self.household_id}"
+
+
+class OnlineOptIn(models.Model):
+    """A household's answer to "shall we vote online?" (Decree 59/2023 Art. 5(2)(c))."""
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter_village = models.ForeignKey(
+        MatterVillage, on_delete=models.CASCADE, related_name="opt_ins"
+    )
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    agrees = models.BooleanField()
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "matter_village", "household"], name="opt_in_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.agrees}"
+
+
+class Ballot(models.Model):
+    """A paper ballot to one household (Law Art. 19; Decree 59 Art. 4): issued, delivered,
+    returned, then entered by one person and verified by another (double entry)."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("issued")
+        DELIVERED = "delivered", _("delivered")
+        RETURNED = "returned", _("returned")
+        COUNTED = "counted", _("counted")
+        BLANK = "blank", _("blank")
+        SPOILED = "spoiled", _("spoiled")
+        MISMATCH = "mismatch", _("entries differ")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter_village = models.ForeignKey(
+        MatterVillage, on_delete=models.CASCADE, related_name="ballots"
+    )
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    serial = models.CharField(_("serial"), max_length=20)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ISSUED)
+    # The two entries: an option id, "blank" or "spoiled"; and who made them.
+    first_entry = models.CharField(max_length=20, blank=True)
+    first_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    second_entry = models.CharField(max_length=20, blank=True)
+    second_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["matter_village", "serial"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "serial"], name="ballot_unique_serial"),
+            models.UniqueConstraint(
+                fields=["commune", "matter_village", "household"], name="ballot_one_per_household"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.serial
+
+
+class Vote(models.Model):
+    """One household's vote on one matter, from whichever channel.
+
+    Law 10/2022 Art. 18(2), 19(3): one vote per household. The unique constraint holds it even
+    under concurrent submissions; a second channel's vote is refused and shown as a conflict.
+    """
+
+    class Channel(models.TextChoices):
+        MEETING = "meeting", _("meeting")
+        BALLOT = "ballot", _("paper ballot")
+        ONLINE = "online", _("online")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="votes")
+    matter_village = models.ForeignKey(
+        MatterVillage, on_delete=models.PROTECT, related_name="votes"
+    )
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="votes")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    other_opinion = models.CharField(_("other opinion"), max_length=1000, blank=True)
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    cast_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "matter", "household"], name="vote_one_per_household"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["matter_village", "option"], name="vote_tally"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} → {self.option_id}"
+
+
+class VoteConflict(models.Model):
+    """A second vote for a household that already voted through another channel: kept for the
+    counting committee to resolve, never silently dropped."""
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="conflicts")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10, choices=Vote.Channel.choices)
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
+    ballot = models.ForeignKey(Ballot, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.matter_id}: {self.household_id}"
+
+
+class Initiative(models.Model):
+    """A resident's proposal of an Art. 15 matter (Law 10/2022 Art. 16(3))."""
+
+    class Status(models.TextChoices):
+        COLLECTING = "collecting", _("collecting consent")
+        REACHED = "reached", _("reached 10% of households")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+")
+    matter_type = models.PositiveSmallIntegerField(_("type (Art. 15)"), choices=MatterType.choices)
+    title = models.CharField(_("title"), max_length=300)
+    proposal = models.TextField(_("proposal"))
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.COLLECTING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reached_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Consent(models.Model):
+    """A household's consent to an initiative, valid for 3 months (Art. 16(3))."""
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="consents")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    given_on = models.DateField()
+    valid_until = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "initiative", "household"], name="consent_one_per_household"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("given_on")), name="consent_valid_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id}: {self.household_id}"
