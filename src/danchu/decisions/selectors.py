@@ -105,10 +105,7 @@ def _village_outcome(
         approve = [o.pk for o in options if o.kind == Option.Kind.APPROVE]
         approvals = sum(counts.get(pk, 0) for pk in approve)
         adopted = rules.passes(matter.matter_type, approvals, total)
-    if village.form == Form.MEETING:
-        turnout = village.present
-    else:
-        turnout = sum(counts.values())
+    turnout = village.present if village.form == Form.MEETING else sum(counts.values())
     return VillageOutcome(village, counts, approvals, winner, adopted, turnout)
 
 
