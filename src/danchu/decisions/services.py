@@ -1,0 +1,1555 @@
+"""Writes on community decisions: one function per use case, atomic, with its audit entry.
+
+Law 10/2022/QH15 Art. 15–21, Decree 59/2023/NĐ-CP Art. 3–6, Decree 61/2023/NĐ-CP Art. 10
+(`shared/domain/legal-spec.md` §1.b, 1.c, 1.f, 1.g). The legal rules themselves live in
+:mod:`danchu.decisions.rules`; these services apply them to the rows and refuse a step taken
+too early or without its prerequisites, with the reason and the article.
+
+The state machine of a matter: ``draft`` → ``open`` → ``closed`` (sealed with a hash), or
+``cancelled`` from draft or open. Each village of a matter decides by its own form:
+
+* meeting — attendance per household, then the counts (show of hands, or the counting
+  committee's record of a secret ballot); a meeting whose attendance cannot reach the threshold
+  falls back to a household ballot (Art. 19(1)(b));
+* household ballot — one ballot per household with a unique serial, delivery and return, and
+  double entry by two different people;
+* online vote — after more than half of all households agreed to vote online.
+
+Exactly one :class:`Vote` per household and matter: a second one from another channel becomes
+a :class:`VoteConflict` for the counting committee, never a second vote and never a lost one.
+
+Secret choices stay out of the audit trail: votes and ballot entries are audited by channel
+and household, not by option (Law 10/2022 Art. 9(5) forbids falsifying results — the trail
+proves what happened to each household's vote without exposing what it chose).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danchu.accounts.permissions import Action, can, require
+from danchu.core import audit
+from danchu.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from danchu.core.text import fold_vi, normalize_spaces
+from danchu.decisions import rules, selectors
+from danchu.decisions.models import (
+    Ballot,
+    Initiative,
+    Matter,
+    MatterVillage,
+    MeetingAttendance,
+    OnlineOptIn,
+    Option,
+    Vote,
+    VoteConflict,
+)
+from danchu.decisions.rules import Form, MatterType, Refusal
+from danchu.territory.models import AdministrativeUnit, Household, Village
+
+__all__ = [
+    "APPROVE_LABEL",
+    "OTHER_LABEL",
+    "REJECT_LABEL",
+    "AlreadyVoted",
+    "BallotEntry",
+    "VillagePlan",
+    "WrongState",
+    "ballot_enter",
+    "ballot_fallback_allowed",
+    "ballot_mark",
+    "ballot_resolve",
+    "ballots_issue",
+    "conflict_resolve",
+    "count_witnesses_record",
+    "eligible_households",
+    "matter_cancel",
+    "matter_close",
+    "matter_create",
+    "matter_open",
+    "matter_switch_to_ballot",
+    "meeting_attendance_record",
+    "meeting_result_record",
+    "online_opt_in_record",
+    "vote_cast",
+]
+
+# Decree 59/2023 Art. 5(2)(d): the three answers, in the decree's words. They are printed on
+# ballots and shown on the online form exactly so: stored as data, not translated.
+APPROVE_LABEL = "Đồng ý"
+REJECT_LABEL = "Không đồng ý"
+OTHER_LABEL = "Ý kiến khác"
+
+BLANK, SPOILED = "blank", "spoiled"
+
+# Lengths the pages, ballots and documents are laid out for.
+TITLE_MAX, QUESTION_MAX, DESCRIPTION_MAX = 300, 2000, 20000
+NAME_MAX, REASON_MAX, OPINION_MAX = 200, 250, 1000
+CANDIDATES_MAX, TEAM_NAMES_MAX = 20, 10
+_EARLIEST = date(2000, 1, 1)
+
+# Law 10/2022 Art. 16(1), 21(1): only contributions and community finances are decided
+# commune-wide (two thirds of the villages).
+_COMMUNE_WIDE_TYPES = frozenset({MatterType.CONTRIBUTIONS, MatterType.COMMUNITY_FINANCES})
+_ELECTION_TYPES = frozenset({MatterType.VILLAGE_HEAD, MatterType.BOARD_MEMBERS})
+
+
+class WrongState(ApplicationError):
+    """A step refused because of the matter's (or ballot's) current state."""
+
+    status = 409
+
+
+class AlreadyVoted(ApplicationError):
+    """The household already has a vote from another channel: a conflict was recorded."""
+
+    status = 409
+
+
+@dataclass(frozen=True)
+class VillagePlan:
+    """How one village decides a matter, set when the matter opens."""
+
+    form: str = Form.MEETING
+    notice_on: date | None = None  # the notice was given (default: today)
+    held_on: date | None = None  # the meeting day, or the day ballots are handed out
+    closes_at: datetime | None = None  # ballots' return deadline, or the online vote's end
+    team: Sequence[str] = ()  # the ballot team or the online-voting team (3–5)
+
+
+@dataclass
+class BallotEntry:
+    """What an entry did: the ballot, and the vote or the conflict it produced (if any)."""
+
+    ballot: Ballot
+    vote: Vote | None = None
+    conflict: VoteConflict | None = None
+    step: str = "first"  # first | matched | mismatch | resolved
+
+
+@dataclass
+class _Errors:
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, name: str, message: str) -> None:
+        self.fields.setdefault(name, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise ValidationFailed(
+                _("Please correct the errors below."), code="invalid", fields=self.fields
+            )
+
+
+def _refuse(refusal: Refusal, code: str) -> ApplicationError:
+    return ApplicationError(str(refusal), code=code)
+
+
+def _person(actor: Any) -> Any:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _is_control_free(text: str) -> bool:
+    return not any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in text)
+
+
+def _check_text(errors: _Errors, name: str, value: str, limit: int, *, required: bool) -> str:
+    if value is not None and not isinstance(value, str):
+        errors.add(name, _("Enter a valid value."))
+        return ""
+    text = normalize_spaces(value) if "\n" not in (value or "") else (value or "").strip()
+    if required and not text:
+        errors.add(name, _("This field is required."))
+    elif len(text) > limit:
+        errors.add(name, _("At most %(limit)s characters.") % {"limit": limit})
+    elif not _is_control_free(text):
+        errors.add(name, _("Remove the invisible control characters from this text."))
+    return text
+
+
+def _names(errors: _Errors, name: str, values: Sequence[str] | None, limit: int) -> list[str]:
+    """A list of people's names: trimmed, none empty, no duplicates."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        errors.add(name, _("Enter a list of names."))
+        return []
+    cleaned = [normalize_spaces(str(v)) for v in values]
+    if len(cleaned) > limit:
+        errors.add(name, _("At most %(limit)s names.") % {"limit": limit})
+    elif any(not v for v in cleaned):
+        errors.add(name, _("A name cannot be empty."))
+    elif any(len(v) > NAME_MAX or not _is_control_free(v) for v in cleaned):
+        errors.add(name, _("At most %(limit)s characters.") % {"limit": NAME_MAX})
+    elif len({fold_vi(v) for v in cleaned}) != len(cleaned):
+        errors.add(name, _("Each name once."))
+    return cleaned
+
+
+def _ids(errors: _Errors, name: str, values: Any) -> list[int]:
+    """A list of row ids, each once, in the given order; a field error for anything else."""
+    if values is None:
+        return []
+    try:
+        if isinstance(values, str | bytes):
+            raise TypeError
+        ids = [int(v) for v in values if not isinstance(v, bool)]
+    except (TypeError, ValueError):
+        errors.add(name, _("Enter a list of ids."))
+        return []
+    return list(dict.fromkeys(ids))
+
+
+# --- scope and state ------------------------------------------------------------------------
+
+
+def eligible_households(matter_village: MatterVillage) -> QuerySet[Household]:
+    """The households that decide in this village.
+
+    Law 10/2022 Art. 21(1): the denominator is all households of the village, frozen when the
+    matter opens; a household registered after the opening is neither counted nor votes.
+    """
+    households = Household.objects.filter(
+        commune_id=matter_village.commune_id, village_id=matter_village.village_id
+    )
+    opened_at = matter_village.matter.opened_at
+    if opened_at is not None:
+        households = households.filter(created_at__lte=opened_at)
+    return households
+
+
+def _require_run(actor: Any, matter: Matter, villages: Sequence[MatterVillage]) -> None:
+    """Running a matter: every village it concerns (a village head only their own), and the
+    chair's right for a commune-wide matter (Law 10/2022 Art. 16(1))."""
+    require(actor, Action.MATTER_MANAGE, matter)
+    if matter.commune_wide:
+        require(actor, Action.MATTER_COMMUNE_WIDE, matter.commune)
+    for village in villages:
+        require(actor, Action.MATTER_MANAGE, village)
+
+
+def _lock_matter(matter: Matter) -> Matter:
+    # Locks order: matter → matter villages → ballots (every service takes them in this order).
+    return (
+        Matter.objects.select_for_update(of=("self",)).select_related("commune").get(pk=matter.pk)
+    )
+
+
+def _lock_village(matter_village: MatterVillage) -> MatterVillage:
+    # ``no_key``: Vote and ballot inserts take KEY SHARE on this row; they must not wait on us.
+    return (
+        MatterVillage.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("matter", "matter__commune", "village")
+        .get(pk=matter_village.pk)
+    )
+
+
+def _matter_villages(matter: Matter) -> list[MatterVillage]:
+    return list(
+        MatterVillage.objects.filter(matter=matter)
+        .select_related("village", "matter", "matter__commune")
+        .order_by("village__code", "pk")
+    )
+
+
+def _expect_matter(matter: Matter, *statuses: str) -> None:
+    if matter.status in statuses:
+        return
+    messages = {
+        Matter.Status.DRAFT: _("This matter has not been opened yet."),
+        Matter.Status.OPEN: _("This matter is already open."),
+        Matter.Status.CLOSED: _("This matter is closed: its result is sealed."),
+        Matter.Status.CANCELLED: _("This matter was cancelled."),
+    }
+    raise WrongState(messages[Matter.Status(matter.status)], code=f"matter_{matter.status}")
+
+
+def _expect_open_village(mv: MatterVillage, form: str | None = None) -> None:
+    _expect_matter(mv.matter, Matter.Status.OPEN)
+    if mv.status != MatterVillage.Status.OPEN:
+        raise WrongState(_("This village's result is already counted."), code="village_counted")
+    if form is not None and mv.form != form:
+        messages = {
+            Form.MEETING: _("This village decides at a meeting."),
+            Form.BALLOT: _("This village decides by household ballot."),
+            Form.ONLINE: _("This village decides by online vote."),
+        }
+        raise WrongState(messages[Form(mv.form)], code="wrong_form")
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _village_prefix(mv: MatterVillage, many: bool) -> str:
+    return f"{mv.village.name}: " if many else ""
+
+
+# --- matters ---------------------------------------------------------------------------------
+
+
+def _options_for(
+    errors: _Errors, matter_type: int, candidates: Sequence[str] | None, dismissal: bool
+) -> list[tuple[str, str]]:
+    """The answers: candidates for an election; otherwise agree / disagree / other opinion."""
+    names = _names(errors, "candidates", candidates, CANDIDATES_MAX)
+    if matter_type in _ELECTION_TYPES and not dismissal:
+        if not names and "candidates" not in errors.fields:
+            # Decree 59/2023 Art. 6: the official list has at least one candidate.
+            errors.add(
+                "candidates",
+                str(
+                    Refusal(
+                        _("An election needs at least one candidate."),
+                        "Nghị định 59/2023 Điều 6",
+                    )
+                ),
+            )
+        return [(Option.Kind.CANDIDATE, n) for n in names]
+    if names:
+        errors.add("candidates", _("Only an election has candidates."))
+    if dismissal and matter_type not in _ELECTION_TYPES:
+        errors.add("dismissal", _("Only a village head or a board member can be dismissed."))
+    # Decree 59/2023 Art. 5(2)(d): agree, disagree, another opinion.
+    return [
+        (Option.Kind.APPROVE, APPROVE_LABEL),
+        (Option.Kind.REJECT, REJECT_LABEL),
+        (Option.Kind.OTHER, OTHER_LABEL),
+    ]
+
+
+def _matter_state(matter: Matter) -> dict[str, Any]:
+    return {
+        "status": matter.status,
+        "matter_type": matter.matter_type,
+        "commune_wide": matter.commune_wide,
+        "title": matter.title,
+        "question": matter.question,
+        "villages": sorted(
+            MatterVillage.objects.filter(matter=matter).values_list("village_id", flat=True)
+        ),
+        "options": list(
+            Option.objects.filter(matter=matter).order_by("position").values_list("kind", "label")
+        ),
+    }
+
+
+@transaction.atomic
+def matter_create(
+    *,
+    actor: Any,
+    commune: AdministrativeUnit,
+    matter_type: int,
+    title: str,
+    question: str,
+    description: str = "",
+    village_ids: Sequence[int] = (),
+    commune_wide: bool = False,
+    candidates: Sequence[str] | None = None,
+    dismissal: bool = False,
+    initiative: Initiative | None = None,
+) -> Matter:
+    """Put a matter to the households (a draft until it opens).
+
+    A village matter is proposed by the village head (Law 10/2022 Art. 16(2)) — they may only
+    name their own village; a commune-wide one by the commune chair, only for contributions and
+    community finances (Art. 16(1), 21(1)).
+    """
+    if commune_wide:
+        require(actor, Action.MATTER_COMMUNE_WIDE, commune)
+    else:
+        require(actor, Action.MATTER_CREATE, commune)
+    errors = _Errors()
+    if matter_type not in MatterType.values:
+        errors.add("matter_type", _("Choose a type of matter of Art. 15."))
+        errors.raise_if_any()
+    if commune_wide and matter_type not in _COMMUNE_WIDE_TYPES:
+        raise _refuse(
+            Refusal(
+                _(
+                    "Only contributions and community finances are decided commune-wide; "
+                    "other matters are decided in each village."
+                ),
+                "Luật 10/2022 Điều 16(1), 21(1)",
+            ),
+            "commune_wide_refused",
+        )
+    title = _check_text(errors, "title", title, TITLE_MAX, required=True)
+    question = _check_text(errors, "question", question, QUESTION_MAX, required=True)
+    description = _check_text(errors, "description", description, DESCRIPTION_MAX, required=False)
+    options = _options_for(errors, matter_type, candidates, dismissal)
+    ids = _ids(errors, "village_ids", village_ids)
+    villages: list[Village] = []
+    if commune_wide:
+        if ids:
+            errors.add("village_ids", _("A commune-wide matter concerns every village."))
+        villages = list(Village.objects.filter(commune=commune, is_active=True).order_by("code"))
+        if not villages:
+            errors.add("village_ids", _("This commune has no active village."))
+    elif not ids:
+        if "village_ids" not in errors.fields:
+            errors.add("village_ids", _("Choose the villages concerned."))
+    else:
+        villages = list(Village.objects.filter(commune=commune, is_active=True, pk__in=ids))
+        if len(villages) != len(ids):
+            errors.add("village_ids", _("Choose active villages of this commune."))
+    if initiative is not None:
+        if (
+            initiative.commune_id != commune.pk
+            or initiative.status == Initiative.Status.WITHDRAWN
+            or Matter.objects.filter(initiative=initiative).exists()
+        ):
+            errors.add("initiative", _("This initiative cannot become a matter."))
+        elif initiative.village_id not in {v.pk for v in villages}:
+            errors.add("initiative", _("The initiative's village must be among the villages."))
+        elif initiative.matter_type != matter_type:
+            errors.add("matter_type", _("The type must be the initiative's."))
+    errors.raise_if_any()
+    if not commune_wide:
+        # A village head proposes for their own village only (Art. 16(2)).
+        for village in villages:
+            require(actor, Action.MATTER_CREATE, village)
+    matter = Matter.objects.create(
+        commune=commune, matter_type=matter_type, commune_wide=commune_wide, title=title,
+        question=question, description=description, initiative=initiative,
+        created_by=_person(actor),
+    )  # fmt: skip
+    Option.objects.bulk_create(
+        Option(commune=commune, matter=matter, position=i, kind=kind, label=label)
+        for i, (kind, label) in enumerate(options, start=1)
+    )
+    # The denominator is frozen when the matter opens; until then it is 0.
+    MatterVillage.objects.bulk_create(
+        MatterVillage(
+            commune=commune, matter=matter, village=v, form=Form.MEETING, total_households=0
+        )
+        for v in villages
+    )
+    audit.record(
+        actor=actor, action="decisions.matter.create", obj=matter, commune_id=commune.pk,
+        after=_matter_state(matter),
+    )  # fmt: skip
+    return matter
+
+
+def _opted_in(mv: MatterVillage, total_households: int) -> bool:
+    """Decree 59/2023 Art. 5(2)(c): more than half of all households agreed to vote online."""
+    agreeing = OnlineOptIn.objects.filter(
+        matter_village=mv, agrees=True, household__in=eligible_households(mv)
+    ).count()
+    return rules.online_opt_in_passes(agreeing, total_households)
+
+
+def _plan_errors(
+    errors: _Errors, mv: MatterVillage, plan: VillagePlan, prefix: str, now: datetime
+) -> list[str]:
+    """Field errors of one village's plan; returns the cleaned team."""
+
+    def add(name: str, message: str) -> None:
+        errors.add(name, f"{prefix}{message}")
+
+    if plan.form not in Form.values:
+        add("form", _("Choose a meeting, a household ballot or an online vote."))
+        return []
+    notice_on, held_on, closes_at = plan.notice_on, plan.held_on, plan.closes_at
+    if notice_on is not None and (
+        not isinstance(notice_on, date) or isinstance(notice_on, datetime)
+    ):
+        add("notice_on", _("Enter a valid date."))
+    elif notice_on is not None and not _EARLIEST <= notice_on <= _today():
+        add("notice_on", _("Record the day the notice was given: not in the future."))
+    if held_on is not None and (not isinstance(held_on, date) or isinstance(held_on, datetime)):
+        add("held_on", _("Enter a valid date."))
+    if closes_at is not None and (
+        not isinstance(closes_at, datetime) or timezone.is_naive(closes_at)
+    ):
+        add("closes_at", _("Enter a valid date and time."))
+        closes_at = None
+    if plan.form == Form.MEETING and held_on is None:
+        add("held_on", _("Enter the day of the meeting."))
+    if plan.form == Form.BALLOT:
+        if held_on is None:
+            add("held_on", _("Enter the day the ballots are handed out."))
+        if closes_at is None:
+            add("closes_at", _("Enter the deadline to return the ballots."))
+        elif isinstance(held_on, date) and timezone.localtime(closes_at).date() < held_on:
+            add("closes_at", _("The deadline cannot be before the ballots are handed out."))
+    if plan.form == Form.ONLINE:
+        if closes_at is None:
+            add("closes_at", _("Enter when the online vote closes."))
+        elif closes_at <= now:
+            add("closes_at", _("The online vote must close in the future."))
+    team = _names(errors, "team", plan.team, TEAM_NAMES_MAX)
+    return team
+
+
+@transaction.atomic
+def matter_open(
+    *,
+    actor: Any,
+    matter: Matter,
+    plans: Mapping[int, VillagePlan] | None = None,
+    form: str = Form.MEETING,
+    notice_on: date | None = None,
+    held_on: date | None = None,
+    closes_at: datetime | None = None,
+    team: Sequence[str] = (),
+) -> Matter:
+    """Open a matter: fix each village's form, dates and denominator.
+
+    ``plans`` maps a village id to its :class:`VillagePlan`; villages not in it take the plan
+    given by the other arguments (a meeting by default). The law's gating:
+
+    * the form allowed for the type (Law 10/2022 Art. 17(2)); online only after more than half
+      of all households agreed (Decree 59/2023 Art. 5(2)(c));
+    * the notice: a meeting's notice and documents at least 2 days before (Decree 59/2023
+      Art. 3(3)–(4)); a ballot's public notice, with its team, at least 2 days before the
+      ballots are handed out (Law Art. 19(2); Decree 59 Art. 4(4)); a village-head election
+      announced at least 7 days before (Decree 59/2023 Art. 6);
+    * a ballot team or an online-voting team of 3–5 (Law Art. 19(2); Decree 59 Art. 4(3),
+      5(2)(b));
+    * each village's total households, frozen now (Law Art. 21(1)).
+    """
+    require(actor, Action.MATTER_MANAGE, matter)
+    matter = _lock_matter(matter)
+    villages = _matter_villages(matter)
+    _require_run(actor, matter, villages)
+    _expect_matter(matter, Matter.Status.DRAFT)
+    default = VillagePlan(form, notice_on, held_on, closes_at, tuple(team or ()))
+    errors = _Errors()
+    by_village: dict[int, VillagePlan] = {}
+    for key, value in (plans or {}).items():
+        try:
+            village_id = int(key)
+        except (TypeError, ValueError):
+            village_id = -1
+        if village_id not in {mv.village_id for mv in villages}:
+            errors.add("plans", _("Plan only the villages of this matter."))
+        elif not isinstance(value, VillagePlan):
+            errors.add("plans", _("Enter a valid value."))
+        else:
+            by_village[village_id] = value
+    errors.raise_if_any()
+    many = len(villages) > 1
+    now = timezone.now()
+    today = _today()
+    chosen: list[tuple[MatterVillage, VillagePlan, list[str]]] = []
+    for mv in villages:
+        plan = by_village.get(mv.village_id, default)
+        if plan.notice_on is None:
+            plan = VillagePlan(plan.form, today, plan.held_on, plan.closes_at, plan.team)
+        team_names = _plan_errors(errors, mv, plan, _village_prefix(mv, many), now)
+        chosen.append((mv, plan, team_names))
+    errors.raise_if_any()
+    is_election = Option.objects.filter(matter=matter, kind=Option.Kind.CANDIDATE).exists()
+    frozen: list[dict[str, Any]] = []
+    for mv, plan, team_names in chosen:
+        prefix = _village_prefix(mv, many)
+        total = eligible_households(mv).count()
+        if total == 0:
+            raise ApplicationError(
+                prefix + _("This village has no households: enter them first."),
+                code="no_households",
+            )
+        refusal = rules.form_refusal(
+            matter.matter_type, plan.form, online_opted_in=_opted_in(mv, total)
+        )
+        if refusal is not None:
+            raise ApplicationError(prefix + str(refusal), code="form_refused")
+        assert plan.notice_on is not None
+        if plan.form in (Form.MEETING, Form.BALLOT):
+            assert plan.held_on is not None
+            refusal = rules.notice_refusal(plan.form, plan.notice_on, plan.held_on)
+            if refusal is None and matter.matter_type == MatterType.VILLAGE_HEAD and is_election:
+                refusal = _election_notice_refusal(plan.notice_on, plan.held_on)
+            if refusal is not None:
+                raise ApplicationError(prefix + str(refusal), code="notice_too_short")
+        if plan.form in (Form.BALLOT, Form.ONLINE):
+            refusal = rules.team_refusal(len(team_names))
+            if refusal is not None:
+                raise ApplicationError(prefix + str(refusal), code="team_refused")
+        mv.form, mv.total_households = plan.form, total
+        mv.notice_on, mv.held_on, mv.closes_at = plan.notice_on, plan.held_on, plan.closes_at
+        mv.team = team_names if plan.form != Form.MEETING else []
+        mv.status = MatterVillage.Status.OPEN
+        frozen.append(_village_state(mv))
+    MatterVillage.objects.bulk_update(
+        [mv for mv, _plan, _team in chosen],
+        ["form", "total_households", "notice_on", "held_on", "closes_at", "team", "status"],
+    )
+    matter.status = Matter.Status.OPEN
+    matter.opened_at = now
+    matter.save(update_fields=["status", "opened_at"])
+    audit.record(
+        actor=actor, action="decisions.matter.open", obj=matter, commune_id=matter.commune_id,
+        before={"status": Matter.Status.DRAFT}, after={"status": matter.status, "villages": frozen},
+    )  # fmt: skip
+    return matter
+
+
+def _election_notice_refusal(notice_on: date, held_on: date) -> Refusal | None:
+    """Decree 59/2023 Art. 6: the village-head election is announced at least 7 days before.
+
+    (The earlier milestones — the plan 20 days, the candidate list 15, the election team 10 —
+    are the commune's steps before the matter is opened here.)
+    """
+    days = rules.ELECTION_MILESTONES["public_notice"]
+    if (held_on - notice_on).days >= days:
+        return None
+    return Refusal(
+        _("A village-head election is announced at least %(days)s days before.") % {"days": days},
+        "Nghị định 59/2023 Điều 6",
+    )
+
+
+def _village_state(mv: MatterVillage) -> dict[str, Any]:
+    return {
+        "village": mv.village_id,
+        "form": mv.form,
+        "total_households": mv.total_households,
+        "notice_on": mv.notice_on,
+        "held_on": mv.held_on,
+        "closes_at": mv.closes_at,
+        "present": mv.present,
+        "team": list(mv.team or []),
+        "witnesses": list(mv.witnesses or []),
+    }
+
+
+@transaction.atomic
+def matter_cancel(*, actor: Any, matter: Matter, reason: str) -> Matter:
+    """Cancel a draft or open matter (the reason is kept in the audit trail). Its votes stay
+    for the record; a closed matter cannot be cancelled (its result is sealed)."""
+    require(actor, Action.MATTER_MANAGE, matter)
+    matter = _lock_matter(matter)
+    _require_run(actor, matter, _matter_villages(matter))
+    errors = _Errors()
+    reason = _check_text(errors, "reason", reason, REASON_MAX, required=True)
+    errors.raise_if_any()
+    _expect_matter(matter, Matter.Status.DRAFT, Matter.Status.OPEN)
+    before = matter.status
+    matter.status = Matter.Status.CANCELLED
+    matter.closed_at = timezone.now()
+    matter.save(update_fields=["status", "closed_at"])
+    audit.record(
+        actor=actor, action="decisions.matter.cancel", obj=matter, commune_id=matter.commune_id,
+        before={"status": before}, after={"status": matter.status, "reason": reason},
+    )  # fmt: skip
+    return matter
+
+
+# --- online opt-in (Decree 59/2023 Art. 5(2)(c)) --------------------------------------------
+
+
+def _own_household(actor: Any) -> Household | None:
+    resident = getattr(actor, "resident", None) if _person(actor) else None
+    return resident.household if resident is not None else None
+
+
+@transaction.atomic
+def online_opt_in_record(
+    *, actor: Any, matter_village: MatterVillage, household: Household, agrees: bool
+) -> OnlineOptIn:
+    """A household's answer to "shall we vote online?" — given by its representative, or
+    recorded by an official or the village head on its behalf (a paper poll)."""
+    own = household.commune_id == matter_village.commune_id and can(
+        actor, Action.VOTE_CAST, household
+    )
+    if not own:
+        require(actor, Action.MATTER_MANAGE, matter_village)
+    mv = _lock_village(matter_village)
+    if household.commune_id != mv.commune_id or household.village_id != mv.village_id:
+        raise ValidationFailed(
+            _("Please correct the errors below."), code="invalid",
+            fields={"household": [_("This household is not of this village.")]},
+        )  # fmt: skip
+    refusal = rules.form_refusal(mv.matter.matter_type, Form.ONLINE, online_opted_in=True)
+    if refusal is not None:
+        raise _refuse(refusal, "form_refused")
+    # The poll comes before the vote: once open, the form is fixed.
+    _expect_matter(mv.matter, Matter.Status.DRAFT)
+    if not isinstance(agrees, bool):
+        raise ValidationFailed(
+            _("Please correct the errors below."), code="invalid",
+            fields={"agrees": [_("Enter true or false.")]},
+        )  # fmt: skip
+    previous = (
+        OnlineOptIn.objects.filter(matter_village=mv, household=household)
+        .values_list("agrees", flat=True)
+        .first()
+    )
+    opt_in, _created = OnlineOptIn.objects.update_or_create(
+        commune_id=mv.commune_id, matter_village=mv, household=household,
+        defaults={"agrees": agrees},
+    )  # fmt: skip
+    audit.record(
+        actor=actor, action="decisions.opt_in.record", obj=opt_in, commune_id=mv.commune_id,
+        before=None if previous is None else {"agrees": previous},
+        after={"household": household.pk, "village": mv.village_id, "agrees": agrees},
+    )  # fmt: skip
+    return opt_in
+
+
+# --- meetings (Law 10/2022 Art. 18; Decree 59/2023 Art. 3; Decree 61/2023 Art. 10) ----------
+
+
+def _expect_held(mv: MatterVillage) -> None:
+    if mv.held_on is not None and _today() < mv.held_on:
+        raise WrongState(
+            _("The meeting is set for %(date)s: record it on or after that day.")
+            % {"date": mv.held_on.strftime("%d/%m/%Y")},
+            code="too_early",
+        )
+
+
+@transaction.atomic
+def meeting_attendance_record(
+    *,
+    actor: Any,
+    matter_village: MatterVillage,
+    household_ids: Sequence[int],
+    remove_ids: Sequence[int] = (),
+) -> MatterVillage:
+    """Record households represented at the meeting (the attendance sheet or a check-in).
+
+    Idempotent: a household already recorded stays once. ``remove_ids`` corrects a mistake.
+    ``present`` is recounted from the rows.
+    """
+    require(actor, Action.MATTER_MANAGE, matter_village)
+    mv = _lock_village(matter_village)
+    _expect_open_village(mv, Form.MEETING)
+    _expect_held(mv)
+    if mv.hand_counts:
+        raise WrongState(
+            _("The meeting's result is recorded: attendance can no longer change."),
+            code="result_recorded",
+        )
+    errors = _Errors()
+    add = _ids(errors, "household_ids", household_ids)
+    remove = _ids(errors, "remove_ids", remove_ids)
+    errors.raise_if_any()
+    wanted = set(add) | set(remove)
+    found = set(eligible_households(mv).filter(pk__in=wanted).values_list("pk", flat=True))
+    if found != wanted:
+        raise ValidationFailed(
+            _("Please correct the errors below."), code="invalid",
+            fields={"household_ids": [_("Choose households of this village.")]},
+        )  # fmt: skip
+    before = mv.present
+    MeetingAttendance.objects.filter(matter_village=mv, household_id__in=remove).delete()
+    MeetingAttendance.objects.bulk_create(
+        (MeetingAttendance(commune_id=mv.commune_id, matter_village=mv, household_id=h)
+         for h in add if h not in remove),
+        ignore_conflicts=True,
+    )  # fmt: skip
+    mv.present = MeetingAttendance.objects.filter(matter_village=mv).count()
+    mv.save(update_fields=["present"])
+    # Attendance is public (the meeting's sheet): the households are named, not their votes.
+    audit.record(
+        actor=actor, action="decisions.meeting.attendance", obj=mv, commune_id=mv.commune_id,
+        before={"present": before},
+        after={"present": mv.present, "added": sorted(add), "removed": sorted(remove)},
+    )  # fmt: skip
+    return mv
+
+
+def ballot_fallback_allowed(matter_village: MatterVillage) -> bool:
+    """Whether the meeting was held and its attendance could not reach the threshold (or a
+    convention meeting was not quorate): the household ballot is then the fallback —
+    Law 10/2022 Art. 19(1)(b); Decree 61/2023 Art. 10."""
+    mv = matter_village
+    return (
+        mv.form == Form.MEETING
+        and mv.held_on is not None
+        and _today() >= mv.held_on
+        and not rules.meeting_threshold_reachable(
+            mv.matter.matter_type, mv.present, mv.total_households
+        )
+    )
+
+
+@transaction.atomic
+def meeting_result_record(
+    *,
+    actor: Any,
+    matter_village: MatterVillage,
+    counts: Mapping[int | str, int],
+    team: Sequence[str] = (),
+    witnesses: Sequence[str] = (),
+    secret: bool = False,
+    team_approved_by: int | None = None,
+) -> MatterVillage:
+    """Record the meeting's vote: counts per option (show of hands, or the counting
+    committee's record of a secret ballot — Decree 59/2023 Art. 3(5)).
+
+    * A secret ballot is counted by a committee of 3–5 before 2 household witnesses
+      (Decree 59 Art. 3(5)(c)); a committee given for a show of hands has 3–5 members too.
+    * The committee is elected by more than half of those present (Art. 3(5)):
+      ``team_approved_by`` is how many raised their hands for it.
+    * A convention meeting without more than half of all households present is not valid and
+      cannot adopt (Decree 61/2023 Art. 10): refused, the ballot is the way.
+    * Counts are whole numbers ≥ 0 summing to at most the households present.
+
+    A meeting whose attendance cannot reach the threshold may still record its counts; the
+    village may then switch to a household ballot (:func:`matter_switch_to_ballot`).
+    """
+    require(actor, Action.MATTER_MANAGE, matter_village)
+    mv = _lock_village(matter_village)
+    _expect_open_village(mv, Form.MEETING)
+    _expect_held(mv)
+    matter = mv.matter
+    if not rules.meeting_is_quorate(matter.matter_type, mv.present, mv.total_households):
+        raise _refuse(
+            Refusal(
+                _(
+                    "The convention meeting is not valid: more than half of all households "
+                    "must be present. Hold a household ballot instead."
+                ),
+                "Nghị định 61/2023 Điều 10",
+            ),
+            "not_quorate",
+        )
+    errors = _Errors()
+    options = {o.pk: o for o in Option.objects.filter(matter=matter)}
+    cleaned: dict[str, int] = {str(pk): 0 for pk in options}
+    if not isinstance(counts, Mapping):
+        errors.add("counts", _("Enter a count for each option."))
+    else:
+        for key, value in counts.items():
+            try:
+                pk = int(key)
+            except (TypeError, ValueError):
+                pk = -1
+            if pk not in options:
+                errors.add("counts", _("Count only this matter's options."))
+                break
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                errors.add("counts", _("Counts are whole numbers, zero or more."))
+                break
+            cleaned[str(pk)] = value
+        else:
+            if sum(cleaned.values()) > mv.present:
+                errors.add(
+                    "counts",
+                    _("The counts add up to more than the %(present)s households present.")
+                    % {"present": mv.present},
+                )
+    team_names = _names(errors, "team", team, TEAM_NAMES_MAX)
+    witness_names = _names(errors, "witnesses", witnesses, TEAM_NAMES_MAX)
+    if team_approved_by is not None and (
+        isinstance(team_approved_by, bool)
+        or not isinstance(team_approved_by, int)
+        or not 0 <= team_approved_by <= mv.present
+    ):
+        errors.add("team_approved_by", _("Enter how many of those present approved."))
+    errors.raise_if_any()
+    if secret and not team_names:
+        raise _refuse(
+            Refusal(
+                _("A secret ballot is counted by a counting committee."),
+                "Nghị định 59/2023 Điều 3(5)(c)",
+            ),
+            "team_refused",
+        )
+    if team_names:
+        refusal = rules.team_refusal(
+            len(team_names), witnesses=len(witness_names) if secret else None
+        )
+        if refusal is not None:
+            raise _refuse(refusal, "team_refused")
+        if team_approved_by is not None and not rules.procedural_vote_passes(
+            team_approved_by, mv.present
+        ):
+            raise _refuse(
+                Refusal(
+                    _("The counting committee needs more than half of those present."),
+                    "Nghị định 59/2023 Điều 3(5)",
+                ),
+                "team_not_approved",
+            )
+    before = {"counts": dict(mv.hand_counts or {}), **_village_state(mv)}
+    mv.hand_counts = cleaned
+    mv.team, mv.witnesses = team_names, witness_names
+    mv.save(update_fields=["hand_counts", "team", "witnesses"])
+    reachable = rules.meeting_threshold_reachable(
+        matter.matter_type, mv.present, mv.total_households
+    )
+    # Counted numbers of a meeting are public (its minutes); no household is linked to them.
+    audit.record(
+        actor=actor, action="decisions.meeting.result", obj=mv, commune_id=mv.commune_id,
+        before=before,
+        after={
+            "counts": cleaned, "secret": bool(secret), "threshold_reachable": reachable,
+            "team_approved_by": team_approved_by, **_village_state(mv),
+        },
+    )  # fmt: skip
+    return mv
+
+
+@transaction.atomic
+def matter_switch_to_ballot(
+    *,
+    actor: Any,
+    matter_village: MatterVillage,
+    held_on: date,
+    closes_at: datetime,
+    team: Sequence[str],
+    notice_on: date | None = None,
+) -> MatterVillage:
+    """After a meeting whose attendance made the threshold unreachable, the village decides by
+    household ballot (Law 10/2022 Art. 19(1)(b); Decree 61/2023 Art. 10) — also conventions
+    and elections. The ballot has its own public notice ≥ 2 days before the ballots are handed
+    out and its team of 3–5 (Law Art. 19(2); Decree 59/2023 Art. 4(3)–(4)).
+
+    The meeting's attendance and counts stay on the row for its minutes; the tally now comes
+    from the ballots.
+    """
+    require(actor, Action.MATTER_MANAGE, matter_village)
+    mv = _lock_village(matter_village)
+    _expect_open_village(mv, Form.MEETING)
+    matter = mv.matter
+    if not ballot_fallback_allowed(mv):
+        _expect_held(mv)
+        raise _refuse(
+            Refusal(
+                _("The meeting's attendance could reach the threshold: its vote decides."),
+                "Luật 10/2022 Điều 19(1)(b)",
+            ),
+            "meeting_reachable",
+        )
+    refusal = rules.form_refusal(matter.matter_type, Form.BALLOT, meeting_unreachable=True)
+    if refusal is not None:  # pragma: no cover - the rules allow the fallback for every type
+        raise _refuse(refusal, "form_refused")
+    errors = _Errors()
+    plan = VillagePlan(Form.BALLOT, notice_on or _today(), held_on, closes_at, tuple(team or ()))
+    team_names = _plan_errors(errors, mv, plan, "", timezone.now())
+    errors.raise_if_any()
+    assert plan.notice_on is not None
+    assert plan.held_on is not None
+    refusal = rules.notice_refusal(Form.BALLOT, plan.notice_on, plan.held_on)
+    if refusal is not None:
+        raise _refuse(refusal, "notice_too_short")
+    refusal = rules.team_refusal(len(team_names))
+    if refusal is not None:
+        raise _refuse(refusal, "team_refused")
+    before = _village_state(mv)
+    mv.form = Form.BALLOT
+    mv.notice_on, mv.held_on, mv.closes_at = plan.notice_on, plan.held_on, plan.closes_at
+    mv.team, mv.witnesses = team_names, []
+    mv.save(update_fields=["form", "notice_on", "held_on", "closes_at", "team", "witnesses"])
+    audit.record(
+        actor=actor, action="decisions.village.switch_to_ballot", obj=mv,
+        commune_id=mv.commune_id, before=before, after=_village_state(mv),
+    )  # fmt: skip
+    return mv
+
+
+@transaction.atomic
+def count_witnesses_record(
+    *, actor: Any, matter_village: MatterVillage, witnesses: Sequence[str]
+) -> MatterVillage:
+    """The two household representatives who witness the ballots' count (Decree 59/2023
+    Art. 4(6)); required before a ballot village is closed."""
+    require(actor, Action.MATTER_MANAGE, matter_village)
+    mv = _lock_village(matter_village)
+    _expect_open_village(mv, Form.BALLOT)
+    errors = _Errors()
+    names = _names(errors, "witnesses", witnesses, TEAM_NAMES_MAX)
+    errors.raise_if_any()
+    if len(names) != rules.WITNESSES:
+        raise _refuse(
+            Refusal(
+                _("Two household representatives witness the count."),
+                "Nghị định 59/2023 Điều 3(5)(c), 4(6)",
+            ),
+            "witnesses_refused",
+        )
+    before = list(mv.witnesses or [])
+    mv.witnesses = names
+    mv.save(update_fields=["witnesses"])
+    audit.record(
+        actor=actor, action="decisions.ballot.witnesses", obj=mv, commune_id=mv.commune_id,
+        before={"witnesses": before}, after={"witnesses": names},
+    )  # fmt: skip
+    return mv
+
+
+# --- household ballots (Law 10/2022 Art. 19; Decree 59/2023 Art. 4) ------------------------
+
+# Serial characters without look-alikes (no I, L, O, U): read aloud and typed back safely.
+_SERIAL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_SERIAL_RANDOM = 6
+_SERIAL_MAX = 20  # Ballot.serial
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if number == 0:
+            return text
+
+
+def _serial_prefix(matter: Matter) -> str:
+    prefix = f"{matter.commune.code}-{_base36(matter.pk)}-"
+    if len(prefix) + _SERIAL_RANDOM > _SERIAL_MAX:
+        # Unique per commune anyway: the commune code is only a reading aid.
+        prefix = f"{_base36(matter.pk)}-"
+    return prefix
+
+
+def _new_serials(matter: Matter, count: int) -> list[str]:
+    """``<commune code>-<matter id in base 36>-<6 random characters>``: unique per commune
+    (a constraint) and not guessable, so it can be printed as the ballot's tracking code."""
+    prefix = _serial_prefix(matter)
+    taken = set(
+        Ballot.objects.filter(commune_id=matter.commune_id, serial__startswith=prefix).values_list(
+            "serial", flat=True
+        )
+    )
+    serials: list[str] = []
+    while len(serials) < count:
+        serial = prefix + "".join(secrets.choice(_SERIAL_ALPHABET) for _n in range(_SERIAL_RANDOM))
+        if serial not in taken:
+            taken.add(serial)
+            serials.append(serial)
+    return serials
+
+
+@transaction.atomic
+def ballots_issue(*, actor: Any, matter_village: MatterVillage) -> list[Ballot]:
+    """Issue one ballot per household of the village (Law 10/2022 Art. 19(3)); returns the
+    new ballots. Running it again issues only to households still without one."""
+    require(actor, Action.MATTER_MANAGE, matter_village)
+    mv = _lock_village(matter_village)
+    _expect_open_village(mv, Form.BALLOT)
+    refusal = rules.team_refusal(len(mv.team or []))
+    if refusal is not None:
+        raise _refuse(refusal, "team_refused")
+    have = Ballot.objects.filter(matter_village=mv).values("household_id")
+    households = list(
+        eligible_households(mv).exclude(pk__in=have).order_by("code").values_list("pk", flat=True)
+    )
+    ballots: list[Ballot] = []
+    for _attempt in range(3):
+        ballots = [
+            Ballot(commune_id=mv.commune_id, matter_village=mv, household_id=h, serial=s)
+            for h, s in zip(households, _new_serials(mv.matter, len(households)), strict=True)
+        ]
+        try:
+            with transaction.atomic():
+                Ballot.objects.bulk_create(ballots)
+            break
+        except IntegrityError:  # a serial drawn at the same moment elsewhere: draw again
+            continue
+    else:  # pragma: no cover - three collisions of 32**6 serials in a row
+        raise ApplicationError(_("Please try again."), code="retry")
+    issued = Ballot.objects.filter(matter_village=mv).count()
+    audit.record(
+        actor=actor, action="decisions.ballots.issue", obj=mv, commune_id=mv.commune_id,
+        after={"issued_now": len(ballots), "issued": issued,
+               "total_households": mv.total_households},
+    )  # fmt: skip
+    return ballots
+
+
+def _lock_ballot(ballot: Ballot) -> tuple[MatterVillage, Ballot]:
+    mv = _lock_village(ballot.matter_village)
+    locked = (
+        Ballot.objects.select_for_update(of=("self",)).select_related("household").get(pk=ballot.pk)
+    )
+    locked.matter_village = mv
+    return mv, locked
+
+
+_MARK_NEXT = {
+    Ballot.Status.ISSUED: {Ballot.Status.DELIVERED, Ballot.Status.RETURNED},
+    Ballot.Status.DELIVERED: {Ballot.Status.RETURNED},
+}
+
+
+@transaction.atomic
+def ballot_mark(*, actor: Any, ballot: Ballot, status: str) -> Ballot:
+    """Track a ballot: delivered to the household, returned to the team (Decree 59 Art. 4(6))."""
+    require(actor, Action.MATTER_MANAGE, ballot.matter_village)
+    mv, ballot = _lock_ballot(ballot)
+    _expect_open_village(mv, Form.BALLOT)
+    if status not in (Ballot.Status.DELIVERED, Ballot.Status.RETURNED):
+        raise ValidationFailed(
+            _("Please correct the errors below."), code="invalid",
+            fields={"status": [_("Choose delivered or returned.")]},
+        )  # fmt: skip
+    if status not in _MARK_NEXT.get(Ballot.Status(ballot.status), set()):
+        raise WrongState(
+            _("This ballot is already %(status)s.") % {"status": ballot.get_status_display()},
+            code="ballot_status",
+        )
+    before = ballot.status
+    ballot.status = status
+    ballot.save(update_fields=["status"])
+    audit.record(
+        actor=actor, action="decisions.ballot.mark", obj=ballot, commune_id=ballot.commune_id,
+        before={"status": before}, after={"status": status, "serial": ballot.serial},
+    )  # fmt: skip
+    return ballot
+
+
+def _clean_entry(matter: Matter, entry: Any) -> tuple[str, Option | None]:
+    """An entry is an option of the matter, "blank" or "spoiled"."""
+    text = str(entry).strip().lower() if entry is not None else ""
+    if text in (BLANK, SPOILED):
+        return text, None
+    option = None
+    if text.isdigit():
+        option = Option.objects.filter(matter=matter, pk=int(text)).first()
+    if option is None:
+        raise ValidationFailed(
+            _("Please correct the errors below."), code="invalid",
+            fields={"entry": [_("Choose an option of this matter, blank or spoiled.")]},
+        )  # fmt: skip
+    return str(option.pk), option
+
+
+def _existing_vote(matter_id: int, household_id: int) -> Vote | None:
+    return (
+        Vote.objects.select_for_update(of=("self",))
+        .filter(matter_id=matter_id, household_id=household_id)
+        .first()
+    )
+
+
+def _conflict(
+    *,
+    actor: Any,
+    mv: MatterVillage,
+    household_id: int,
+    channel: str,
+    option: Option,
+    ballot: Ballot | None = None,
+) -> VoteConflict:
+    """Keep a second vote of a household for the counting committee (never dropped)."""
+    conflict = (
+        VoteConflict.objects.filter(
+            matter_id=mv.matter_id, household_id=household_id, channel=channel,
+            ballot=ballot, resolved_at__isnull=True,
+        ).first()
+    )  # fmt: skip
+    if conflict is None:
+        conflict = VoteConflict.objects.create(
+            commune_id=mv.commune_id, matter_id=mv.matter_id, household_id=household_id,
+            channel=channel, option=option, ballot=ballot,
+        )  # fmt: skip
+    else:  # the same household trying again through the same channel: one conflict, updated
+        conflict.option = option
+        conflict.save(update_fields=["option"])
+    # Art. 9(5): the household and the channels are recorded, its choice is not.
+    audit.record(
+        actor=actor, action="decisions.vote.conflict", obj=conflict, commune_id=mv.commune_id,
+        after={"household": household_id, "channel": channel,
+               "ballot": ballot.serial if ballot else None},
+    )  # fmt: skip
+    return conflict
+
+
+def _store_vote(
+    *,
+    actor: Any,
+    mv: MatterVillage,
+    household_id: int,
+    option: Option,
+    channel: str,
+    other_opinion: str = "",
+    ballot: Ballot | None = None,
+) -> Vote | VoteConflict:
+    """Store the household's vote, or a conflict when it already has one.
+
+    An online vote replaces the household's own earlier online vote (it may change its choice
+    until the vote closes). The unique constraint (commune, matter, household) is the last line
+    against concurrent submissions: the insert runs in a savepoint and a loser's IntegrityError
+    becomes the same path as a vote found by the read.
+    """
+    existing = _existing_vote(mv.matter_id, household_id)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return Vote.objects.create(
+                    commune_id=mv.commune_id, matter_id=mv.matter_id, matter_village=mv,
+                    household_id=household_id, option=option, channel=channel,
+                    other_opinion=other_opinion, cast_by=_person(actor),
+                )  # fmt: skip
+        except IntegrityError:
+            existing = _existing_vote(mv.matter_id, household_id)
+            if existing is None:  # pragma: no cover - another constraint failed: a real error
+                raise
+    if existing.channel == channel == Vote.Channel.ONLINE:
+        existing.option = option
+        existing.other_opinion = other_opinion
+        existing.cast_by = _person(actor)
+        existing.save(update_fields=["option", "other_opinion", "cast_by", "changed_at"])
+        return existing
+    return _conflict(
+        actor=actor, mv=mv, household_id=household_id, channel=channel, option=option,
+        ballot=ballot,
+    )  # fmt: skip
+
+
+def _finish_ballot(
+    *, actor: Any, mv: MatterVillage, ballot: Ballot, entry: str, option: Option | None
+) -> BallotEntry:
+    if option is None:
+        ballot.status = Ballot.Status.BLANK if entry == BLANK else Ballot.Status.SPOILED
+        ballot.save()
+        return BallotEntry(ballot)
+    stored = _store_vote(
+        actor=actor, mv=mv, household_id=ballot.household_id, option=option,
+        channel=Vote.Channel.BALLOT, ballot=ballot,
+    )  # fmt: skip
+    if isinstance(stored, VoteConflict):
+        # The entry is verified but not counted until the committee resolves the conflict.
+        ballot.status = Ballot.Status.RETURNED
+        ballot.save()
+        return BallotEntry(ballot, conflict=stored)
+    ballot.status = Ballot.Status.COUNTED
+    ballot.save()
+    return BallotEntry(ballot, vote=stored)
+
+
+@transaction.atomic
+def ballot_enter(*, actor: Any, ballot: Ballot, entry: Any) -> BallotEntry:
+    """Enter a returned ballot: an option id, "blank" or "spoiled" (double entry).
+
+    The first person's entry is kept; a different person enters it again. When both agree the
+    ballot is counted (a :class:`Vote`, channel ballot), blank or spoiled; when they differ it
+    is a mismatch for :func:`ballot_resolve`. The same person cannot verify their own entry.
+    If the household already voted (online, or on another ballot), the result carries a
+    :class:`VoteConflict` instead of a vote.
+    """
+    require(actor, Action.BALLOT_ENTER, ballot.matter_village)
+    mv, ballot = _lock_ballot(ballot)
+    _expect_open_village(mv, Form.BALLOT)
+    value, option = _clean_entry(mv.matter, entry)
+    if ballot.status == Ballot.Status.MISMATCH:
+        raise WrongState(
+            _("The two entries of this ballot differ: it must be resolved."), code="mismatch"
+        )
+    if ballot.second_by_id is not None or ballot.status in (
+        Ballot.Status.COUNTED, Ballot.Status.BLANK, Ballot.Status.SPOILED,
+    ):  # fmt: skip
+        raise WrongState(_("This ballot is already entered."), code="already_entered")
+    person = _person(actor)
+    if ballot.first_by_id is None:
+        ballot.first_entry, ballot.first_by = value, person
+        ballot.status = Ballot.Status.RETURNED
+        ballot.save()
+        result = BallotEntry(ballot, step="first")
+    else:
+        if person is None or ballot.first_by_id == person.pk:
+            raise ApplicationError(
+                _("Another person must verify this entry (double entry)."), code="same_person"
+            )
+        ballot.second_entry, ballot.second_by = value, person
+        if value == ballot.first_entry:
+            result = _finish_ballot(actor=actor, mv=mv, ballot=ballot, entry=value, option=option)
+            result.step = "matched"
+        else:
+            ballot.status = Ballot.Status.MISMATCH
+            ballot.save()
+            result = BallotEntry(ballot, step="mismatch")
+    # Art. 9(5): who entered which ballot, and whether the entries agreed — never the choice.
+    audit.record(
+        actor=actor, action="decisions.ballot.enter", obj=ballot, commune_id=ballot.commune_id,
+        after={"serial": ballot.serial, "household": ballot.household_id, "step": result.step,
+               "status": ballot.status, "conflict": result.conflict is not None},
+    )  # fmt: skip
+    return result
+
+
+@transaction.atomic
+def ballot_resolve(*, actor: Any, ballot: Ballot, entry: Any, reason: str) -> BallotEntry:
+    """Settle a ballot whose two entries differ: a third person (not one of the two who
+    entered it) reads the paper again and records what it says, with the reason."""
+    require(actor, Action.MATTER_MANAGE, ballot.matter_village)
+    mv, ballot = _lock_ballot(ballot)
+    _expect_open_village(mv, Form.BALLOT)
+    value, option = _clean_entry(mv.matter, entry)
+    errors = _Errors()
+    reason = _check_text(errors, "reason", reason, REASON_MAX, required=True)
+    errors.raise_if_any()
+    if ballot.status != Ballot.Status.MISMATCH:
+        raise WrongState(_("This ballot has no differing entries."), code="not_mismatch")
+    person = _person(actor)
+    if person is None or person.pk in (ballot.first_by_id, ballot.second_by_id):
+        raise ApplicationError(
+            _("A third person, not one of the two who entered it, resolves the ballot."),
+            code="same_person",
+        )
+    result = _finish_ballot(actor=actor, mv=mv, ballot=ballot, entry=value, option=option)
+    result.step = "resolved"
+    audit.record(
+        actor=actor, action="decisions.ballot.resolve", obj=ballot, commune_id=ballot.commune_id,
+        before={"status": Ballot.Status.MISMATCH},
+        after={"serial": ballot.serial, "household": ballot.household_id,
+               "status": ballot.status, "reason": reason,
+               "conflict": result.conflict is not None},
+    )  # fmt: skip
+    return result
+
+
+# --- online votes (Decree 59/2023 Art. 5) ---------------------------------------------------
+
+
+@transaction.atomic
+def _vote_cast(
+    *, actor: Any, matter_village: MatterVillage, option: Option, other_opinion: str
+) -> Vote | VoteConflict:
+    household = _own_household(actor)
+    if household is None or household.commune_id != matter_village.commune_id:
+        # Not a household representative here: 404 for another commune, 403 in one's own.
+        require(actor, Action.VOTE_CAST, matter_village)
+        raise PermissionDenied(
+            _("Only a household representative votes, for their own household."),
+            code="forbidden",
+        )
+    require(actor, Action.VOTE_CAST, household)
+    # The village row is locked so that a vote and the closing are serialised: a vote either
+    # is in the sealed tally or is refused.
+    mv = _lock_village(matter_village)
+    if household.village_id != mv.village_id:
+        raise PermissionDenied(_("Your household is not in this village."), code="forbidden")
+    _expect_open_village(mv, Form.ONLINE)
+    if mv.closes_at is not None and timezone.now() >= mv.closes_at:
+        raise WrongState(_("The online vote is closed."), code="voting_closed")
+    if not eligible_households(mv).filter(pk=household.pk).exists():
+        raise WrongState(
+            _("Your household was registered after the vote opened: it does not vote on it."),
+            code="not_eligible",
+        )
+    errors = _Errors()
+    if option.matter_id != mv.matter_id:
+        errors.add("option", _("Choose an option of this matter."))
+    opinion = _check_text(errors, "other_opinion", other_opinion, OPINION_MAX, required=False)
+    if opinion and option.kind != Option.Kind.OTHER:
+        errors.add("other_opinion", _('Write an opinion only with "other opinion".'))
+    errors.raise_if_any()
+    changed = Vote.objects.filter(matter_id=mv.matter_id, household=household).exists()
+    stored = _store_vote(
+        actor=actor, mv=mv, household_id=household.pk, option=option,
+        channel=Vote.Channel.ONLINE, other_opinion=opinion,
+    )  # fmt: skip
+    if isinstance(stored, Vote):
+        # Art. 9(5): the participant list (household, channel) is the record; the choice of a
+        # household is never written to the trail.
+        audit.record(
+            actor=actor, action="decisions.vote.change" if changed else "decisions.vote.cast",
+            obj=stored, commune_id=mv.commune_id,
+            after={"household": household.pk, "village": mv.village_id,
+                   "channel": Vote.Channel.ONLINE},
+        )  # fmt: skip
+    return stored
+
+
+def vote_cast(
+    *, actor: Any, matter_village: MatterVillage, option: Option, other_opinion: str = ""
+) -> Vote:
+    """A household representative votes online for their household; until the vote closes they
+    may change their choice (the same row is updated).
+
+    A household already counted through another channel gets no second vote: the attempt is
+    kept as a :class:`VoteConflict` for the counting committee and :class:`AlreadyVoted` (409,
+    code ``already_voted``) is raised. The conflict is committed in its own transaction first,
+    so the refusal does not erase it — call this outside an enclosing transaction.
+    """
+    stored = _vote_cast(
+        actor=actor, matter_village=matter_village, option=option, other_opinion=other_opinion
+    )
+    if isinstance(stored, VoteConflict):
+        raise AlreadyVoted(
+            _(
+                "Your household has already voted on this matter another way. The counting "
+                "committee will look into it."
+            ),
+            code="already_voted",
+            extra={"conflict_id": stored.pk},
+        )
+    return stored
+
+
+@transaction.atomic
+def conflict_resolve(*, actor: Any, conflict: VoteConflict, keep: str, reason: str) -> VoteConflict:
+    """The counting committee settles a household's second vote: keep the ``"existing"`` vote,
+    or replace it by the ``"new"`` one. Either way one vote remains (Law 10/2022 Art. 19(3))."""
+    require(actor, Action.MATTER_MANAGE, conflict.matter)
+    matter = _lock_matter(conflict.matter)
+    # ``of``: PostgreSQL refuses FOR UPDATE on the nullable side of the join to the ballot.
+    conflict = (
+        VoteConflict.objects.select_for_update(of=("self",))
+        .select_related("ballot")
+        .get(pk=conflict.pk)
+    )
+    existing = Vote.objects.filter(matter=matter, household_id=conflict.household_id).first()
+    new_mv: MatterVillage | None
+    if conflict.ballot is not None:
+        new_mv = conflict.ballot.matter_village
+    else:
+        new_mv = MatterVillage.objects.filter(
+            matter=matter, village__households__pk=conflict.household_id
+        ).first()
+    involved = [v for v in (existing.matter_village if existing else None, new_mv) if v]
+    _require_run(actor, matter, involved)
+    _expect_matter(matter, Matter.Status.OPEN)
+    errors = _Errors()
+    if keep not in ("existing", "new"):
+        errors.add("keep", _("Keep the existing vote or the new one."))
+    reason = _check_text(errors, "reason", reason, REASON_MAX, required=True)
+    errors.raise_if_any()
+    if conflict.resolved_at is not None:
+        raise WrongState(_("This conflict is already resolved."), code="conflict_resolved")
+    if keep == "new" and new_mv is None:
+        raise ApplicationError(
+            _("The household is no longer in a village of this matter."), code="no_village"
+        )
+    before = {"existing_channel": existing.channel if existing else None}
+    if keep == "new":
+        assert new_mv is not None
+        if existing is not None:
+            # The replaced ballot (if the kept vote came from paper) goes back to "returned".
+            Ballot.objects.filter(
+                matter_village=existing.matter_village, household_id=existing.household_id,
+                status=Ballot.Status.COUNTED,
+            ).update(status=Ballot.Status.RETURNED)  # fmt: skip
+            existing.delete()
+        Vote.objects.create(
+            commune_id=matter.commune_id, matter=matter, matter_village=new_mv,
+            household_id=conflict.household_id, option=conflict.option,
+            channel=conflict.channel, cast_by=_person(actor),
+        )  # fmt: skip
+        if conflict.ballot is not None:
+            conflict.ballot.status = Ballot.Status.COUNTED
+            conflict.ballot.save(update_fields=["status"])
+    conflict.resolved_at = timezone.now()
+    conflict.resolution = f"{keep}: {reason}"[:300]
+    conflict.save(update_fields=["resolved_at", "resolution"])
+    # Art. 9(5): which channel's vote stands, and why — not what either vote chose.
+    audit.record(
+        actor=actor, action="decisions.vote.conflict_resolve", obj=conflict,
+        commune_id=matter.commune_id, before=before,
+        after={"household": conflict.household_id, "keep": keep, "channel": conflict.channel,
+               "reason": reason},
+    )  # fmt: skip
+    return conflict
+
+
+# --- closing (Law 10/2022 Art. 21(1)) -------------------------------------------------------
+
+
+def _closing_refusal(matter: Matter, villages: Sequence[MatterVillage]) -> None:
+    """Refuse to close while counting is unfinished: say what is missing, and where."""
+    many = len(villages) > 1
+    now = timezone.now()
+    unresolved = VoteConflict.objects.filter(matter=matter, resolved_at__isnull=True).count()
+    if unresolved:
+        raise WrongState(
+            _("%(count)s vote conflicts are not resolved yet.") % {"count": unresolved},
+            code="conflicts_unresolved",
+        )
+    for mv in villages:
+        prefix = _village_prefix(mv, many)
+        if mv.form == Form.MEETING:
+            if not mv.hand_counts and not ballot_fallback_allowed(mv):
+                raise WrongState(
+                    prefix + _("Record the meeting's result first."), code="result_missing"
+                )
+            continue
+        if mv.closes_at is not None and now < mv.closes_at:
+            raise WrongState(
+                prefix
+                + _("Voting is open until %(time)s.")
+                % {"time": timezone.localtime(mv.closes_at).strftime("%H:%M %d/%m/%Y")},
+                code="still_open",
+            )
+        if mv.form != Form.BALLOT:
+            continue
+        ballots = Ballot.objects.filter(matter_village=mv)
+        mismatched = ballots.filter(status=Ballot.Status.MISMATCH).count()
+        if mismatched:
+            raise WrongState(
+                prefix
+                + _("%(count)s ballots have differing entries to resolve.") % {"count": mismatched},
+                code="ballots_mismatch",
+            )
+        pending = ballots.filter(status=Ballot.Status.RETURNED, second_by__isnull=True).count()
+        if pending:
+            raise WrongState(
+                prefix
+                + _("%(count)s returned ballots are not entered twice yet.") % {"count": pending},
+                code="ballots_pending",
+            )
+        if len(mv.witnesses or []) != rules.WITNESSES:
+            raise _refuse(
+                Refusal(
+                    prefix + _("Two household representatives witness the count."),
+                    "Nghị định 59/2023 Điều 4(6)",
+                ),
+                "witnesses_missing",
+            )
+
+
+@transaction.atomic
+def matter_close(*, actor: Any, matter: Matter) -> Matter:
+    """Count and seal: each village's outcome against its frozen total households
+    (Law 10/2022 Art. 21(1)), the matter's outcome (commune-wide: two thirds of the villages),
+    and the SHA-256 of the result written to the matter and to the audit trail."""
+    require(actor, Action.MATTER_MANAGE, matter)
+    matter = _lock_matter(matter)
+    villages = _matter_villages(matter)
+    _require_run(actor, matter, villages)
+    _expect_matter(matter, Matter.Status.OPEN)
+    # Lock every village (votes take the same lock): nothing changes between count and seal.
+    list(
+        MatterVillage.objects.select_for_update(no_key=True)
+        .filter(matter=matter)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    _closing_refusal(matter, villages)
+    outcome = selectors.matter_outcome(matter)
+    digest = selectors.result_digest(outcome)
+    for result in outcome.villages:
+        mv = result.matter_village
+        mv.adopted = result.adopted
+        mv.status = MatterVillage.Status.COUNTED
+    MatterVillage.objects.bulk_update(
+        [o.matter_village for o in outcome.villages], ["adopted", "status"]
+    )
+    matter.status = Matter.Status.CLOSED
+    matter.closed_at = timezone.now()
+    matter.result_hash = digest
+    matter.save(update_fields=["status", "closed_at", "result_hash"])
+    # The seal: the digest of the published counts, in the hash-chained trail. Counts per
+    # option are totals, as published; no household's choice is in them.
+    audit.record(
+        actor=actor, action="decisions.matter.close", obj=matter, commune_id=matter.commune_id,
+        before={"status": Matter.Status.OPEN},
+        after={
+            "status": matter.status, "result_hash": digest, "adopted": outcome.adopted,
+            "rule": outcome.rule, "article": outcome.article,
+            "villages": [
+                {"village": o.matter_village.village_id, "form": o.matter_village.form,
+                 "total_households": o.total_households, "turnout": o.turnout,
+                 "approvals": o.approvals, "adopted": o.adopted,
+                 "counts": {str(k): v for k, v in sorted(o.counts.items())}}
+                for o in outcome.villages
+            ],
+        },
+    )  # fmt: skip
+    return matter
