@@ -21,3 +21,7 @@ class DecisionsConfig(AppConfig):
         register_scope(
             "decisions.initiative", {**commune, "village": "village_id", "person": "proposer_id"}
         )
+        register_scope(
+            "decisions.consent",
+            {**commune, "village": "initiative__village_id", "household": "household_id"},
+        )

@@ -457,9 +457,15 @@ def initiative_front_approve(*, actor: Any, initiative: Initiative, note: str) -
     if problem := _text_error(note, NOTE_MAX):
         raise _fail({"note": [problem]})
     progress = initiative_progress(initiative)
-    initiative.status = Initiative.Status.REACHED
+    # The consents may have reached 10% meanwhile: then that is the basis.
+    basis = "consents" if progress.reached else "front_approval"
+    initiative.status = (
+        Initiative.Status.REACHED if progress.reached else Initiative.Status.FRONT_APPROVED
+    )
     initiative.reached_at = timezone.now()
-    initiative.save(update_fields=["status", "reached_at"])
+    initiative.front_note = note
+    initiative.front_approved_by = actor
+    initiative.save(update_fields=["status", "reached_at", "front_note", "front_approved_by"])
     audit.record(
         actor=actor,
         action="decisions.initiative_front_approve",
@@ -467,9 +473,8 @@ def initiative_front_approve(*, actor: Any, initiative: Initiative, note: str) -
         commune_id=initiative.commune_id,
         before={"status": "collecting"},
         after={
-            "status": "reached",
-            # The consents may have reached 10% meanwhile; the entry says which basis held.
-            "basis": "consents" if progress.reached else "front_approval",
+            "status": initiative.status,
+            "basis": basis,
             "note": note,
             "valid_consents": progress.valid_consents,
             "needed": progress.needed,

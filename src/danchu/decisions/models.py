@@ -264,7 +264,8 @@ class Vote(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["matter_village", "option"], name="vote_tally"),
+            # The tally's GROUP BY reads this index alone, whatever the number of matters.
+            models.Index(fields=["matter", "matter_village", "option"], name="vote_tally"),
         ]
 
     def __str__(self) -> str:
@@ -295,6 +296,8 @@ class Initiative(models.Model):
     class Status(models.TextChoices):
         COLLECTING = "collecting", _("collecting consent")
         REACHED = "reached", _("reached 10% of households")
+        # Art. 16(3): below 10%, the village Front working committee may still let it go on.
+        FRONT_APPROVED = "front_approved", _("approved by the Front working committee")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
@@ -308,12 +311,20 @@ class Initiative(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.COLLECTING)
     created_at = models.DateTimeField(auto_now_add=True)
     reached_at = models.DateTimeField(null=True, blank=True)
+    front_note = models.TextField(_("the Front's reason"), blank=True)
+    front_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def may_go_to_community(self) -> bool:
+        return self.status in (self.Status.REACHED, self.Status.FRONT_APPROVED)
 
 
 class Consent(models.Model):

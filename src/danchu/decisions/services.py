@@ -404,7 +404,9 @@ def matter_create(
     if initiative is not None:
         if (
             initiative.commune_id != commune.pk
-            or initiative.status == Initiative.Status.WITHDRAWN
+            # Law 10/2022 Art. 16(3): only with 10% of households' consent, or the Front's
+            # approval, does an initiative go to the community.
+            or not initiative.may_go_to_community
             or Matter.objects.filter(initiative=initiative).exists()
         ):
             errors.add("initiative", _("This initiative cannot become a matter."))

@@ -388,7 +388,9 @@ def test_the_front_lets_an_initiative_below_ten_percent_go_forward(
         actor=officer, initiative=initiative, note="Việc cấp thiết về an toàn giao thông."
     )
     initiative.refresh_from_db()
-    assert initiative.status == Initiative.Status.REACHED
+    assert initiative.status == Initiative.Status.FRONT_APPROVED
+    assert initiative.may_go_to_community
+    assert initiative.front_approved_by == officer
     entry = AuditEntry.objects.get(action="decisions.initiative_front_approve")
     assert entry.after["basis"] == "front_approval"
     assert (entry.after["valid_consents"], entry.after["needed"]) == (3, 10)
@@ -403,7 +405,7 @@ def test_the_front_lets_an_initiative_below_ten_percent_go_forward(
 def test_the_commune_chair_may_approve_for_the_front(chair, initiative):
     initiatives.initiative_front_approve(actor=chair, initiative=initiative, note="Đồng ý.")
     initiative.refresh_from_db()
-    assert initiative.status == Initiative.Status.REACHED
+    assert initiative.status == Initiative.Status.FRONT_APPROVED
 
 
 def test_others_may_not_approve_for_the_front(village, other_commune, official, initiative):
