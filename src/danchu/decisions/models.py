@@ -113,6 +113,12 @@ class MatterVillage(models.Model):
         OPEN = "open", _("open")
         COUNTED = "counted", _("counted")
 
+    class Recognition(models.TextChoices):
+        NOT_NEEDED = "not_needed", _("in force from the vote")  # Art. 21(2): clauses 1, 2, 6
+        PENDING = "pending", _("awaiting recognition")
+        RECOGNISED = "recognised", _("recognised")
+        REFUSED = "refused", _("refused in writing")
+
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="villages")
     village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+")
@@ -131,6 +137,14 @@ class MatterVillage(models.Model):
     team = models.JSONField(_("team members"), default=list, blank=True)
     witnesses = models.JSONField(_("witnesses"), default=list, blank=True)
     adopted = models.BooleanField(null=True)
+    # Law 10/2022 Art. 20(3), 21(2): the decision goes to the commune People's Committee and the
+    # Fatherland Front within 5 working days; recognition (or a written refusal) within 5 more.
+    decision_sent_on = models.DateField(_("decision sent on"), null=True, blank=True)
+    recognition = models.CharField(
+        _("recognition"), max_length=12, choices=Recognition.choices, blank=True
+    )
+    recognition_on = models.DateField(_("recognised or refused on"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reasons for refusal"), blank=True)
 
     class Meta:
         ordering = ["matter", "village"]
