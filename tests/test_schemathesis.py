@@ -31,6 +31,10 @@ STATE_DEPENDENT = {
     "POST /api/v1/communes/{code}/disclosures",
     "PUT /api/v1/disclosures/{disclosure_id}",
     "POST /api/v1/disclosures/{disclosure_id}/records",
+    # Community decisions: the villages must be the commune's active ones; opening a matter
+    # judges its dates against today and the law (notice, team, form allowed for the type).
+    "POST /api/v1/communes/{code}/matters",
+    "POST /api/v1/matters/{matter_id}/open",
 }
 
 
@@ -67,6 +71,7 @@ def official_token(db, wsgi_in_test_transaction):
     make_household(other, "Trần Văn Khác")
     user = RoleAssignmentFactory(commune=commune, role=Role.COMMUNE_OFFICIAL).user
     _seed_disclosures(commune, villages, user, other)
+    _seed_decisions(commune, villages, user, other)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -112,6 +117,46 @@ def _seed_disclosures(commune, villages, official, other_village):
     )  # fmt: skip
     outsider = RoleAssignmentFactory(commune=other_village.commune, role=Role.COMMUNE_OFFICIAL).user
     make_disclosure(outsider, other_village.commune, publish=True, source_issued_on=today)
+
+
+def _seed_decisions(commune, villages, official, other_village):
+    """Matters for the decisions operations: id 1 (the schema's example) closed with its
+    sealed tally; one open for an online vote; a draft; another commune's open matter."""
+    from danchu.decisions import services
+    from danchu.decisions.rules import Form, MatterType
+    from danchu.decisions.tests.factories import (
+        TEAM,
+        days_ago,
+        households_of,
+        in_hours,
+        make_matter,
+        matter_village,
+        official_of,
+        open_meeting,
+        option,
+    )
+
+    closed = make_matter(official, [villages[0]], MatterType.CONTRIBUTIONS)
+    open_meeting(official, closed)
+    mv = matter_village(closed)
+    ids = [h.pk for h in households_of(villages[0])]
+    mv = services.meeting_attendance_record(actor=official, matter_village=mv, household_ids=ids)
+    services.meeting_result_record(
+        actor=official, matter_village=mv, counts={option(closed).pk: len(ids) - 1}
+    )
+    services.matter_close(actor=official, matter=closed)
+    online = make_matter(official, [villages[1]], MatterType.OTHER)
+    mv = matter_village(online)
+    for household in households_of(villages[1]):
+        services.online_opt_in_record(
+            actor=official, matter_village=mv, household=household, agrees=True
+        )
+    plan = services.VillagePlan(Form.ONLINE, closes_at=in_hours(24), team=TEAM)
+    services.matter_open(actor=official, matter=online, plans={villages[1].pk: plan})
+    make_matter(official, [villages[2]], MatterType.OTHER, title="Dự thảo sửa nhà văn hóa")
+    outsider = official_of(other_village.commune)
+    theirs = make_matter(outsider, [other_village], MatterType.OTHER)
+    open_meeting(outsider, theirs, notice_on=days_ago(3))
 
 
 @schema.parametrize()

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from danchu.api.auth import AUTH
 from danchu.api.errors import install_error_handlers
+from danchu.decisions.api import router as decisions_router
 from danchu.disclosure.api import router as disclosure_router
 from danchu.territory.api import router as territory_router
 
@@ -20,7 +21,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "Grassroots democracy for Vietnamese communes: units, villages, households, "
-        "public disclosures and requests for information."
+        "public disclosures, requests for information and community decisions."
     ),
     urls_namespace="api",
     openapi_url="/openapi.json",
@@ -30,3 +31,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", territory_router)
 api.add_router("/", disclosure_router)
+api.add_router("/", decisions_router)

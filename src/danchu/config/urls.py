@@ -7,6 +7,7 @@ urlpatterns = [
     path("tai-khoan/", include("danchu.accounts.urls")),
     path("api/v1/", include("danchu.api.urls")),
     path("", include("danchu.disclosure.urls")),
+    path("", include("danchu.decisions.urls")),
     path("", include("danchu.web.urls")),
 ]
 
