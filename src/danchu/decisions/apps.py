@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,3 +28,34 @@ class DecisionsConfig(AppConfig):
             "decisions.consent",
             {**commune, "village": "initiative__village_id", "household": "household_id"},
         )
+
+    def load_demo(self, commune: Any, *, seed: int, stdout: Any) -> None:
+        """``danchu demo``: the demo commune's matters (called by the territory demo)."""
+        from danchu.decisions.demo import demo_load
+
+        result = demo_load(commune, seed=seed)
+        if result.already_loaded:
+            message = gettext(
+                "The demo commune already has %(count)d matters (use --reset to rebuild)."
+            )
+            stdout.write(message % {"count": result.matters})
+            return
+        message = gettext(
+            "Demo matters: %(count)d (%(closed)d closed, %(adopted)d adopted; %(open)d open), %(votes)d household votes."  # noqa: E501
+        )
+        stdout.write(
+            message
+            % {
+                "count": result.matters,
+                "closed": result.closed,
+                "adopted": result.adopted,
+                "open": result.open,
+                "votes": result.votes,
+            }
+        )
+
+    def reset_demo(self, commune: Any) -> None:
+        """``danchu demo --reset``: remove the matters before the villages and accounts go."""
+        from danchu.decisions.demo import demo_reset
+
+        demo_reset(commune)

@@ -1,0 +1,615 @@
+"""Online vote benchmark (quality bars P7 and R2), run on demand:
+
+    .venv/bin/python bench/online_votes.py [--households 200] [--submissions 4]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/online_votes.py
+
+Where: without ``DATABASE_URL``, a fresh SQLite file in a temporary DANCHU_DATA_DIR; with it,
+a fresh database ``--pg-database`` of our own on that server (dropped at the end).
+
+In it: one commune, one village of N households, each with its representative's account
+(through the accounts services) and an API token; for every measured round a fresh clause-6
+matter opened for online voting after every household opted in (Decree 59/2023 Art. 5(2)(c)).
+Gunicorn (``--workers`` sync workers, DEBUG off, production settings plus ``/bench/ok/``)
+listens on a free loopback port. For each concurrency (default 16, 32 and 64 connections):
+
+1. the floor: ``GET /bench/ok/`` (a bare ``HttpResponse`` behind the same middleware) for
+   ``--duration`` seconds;
+2. the item: every household submits ``--submissions`` times (its submissions queued next to
+   each other, so several of them are in flight at once) ``POST
+   /api/v1/matter-villages/{id}/vote`` with its bearer token, alternating its choice;
+3. the floor again;
+
+``--repeat`` times; it prints the medians, the ratio (P7: votes ≥ 20% of the floor's req/s,
+0 server errors, at 32 connections) and verifies each round in the database (R2): exactly one
+Vote row per household that was answered 200/201, no duplicates, no conflict, every answer
+200/201 or 409. Exits non-zero when a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import queue
+import random
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from base64 import urlsafe_b64encode
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+BENCH = Path(__file__).resolve().parent
+SRC = BENCH.parent / "src"
+HOST = "127.0.0.1"
+P7_RATIO = 0.2
+P7_CONCURRENCY = 32
+FLOOR = "/bench/ok/"
+VOTE = "/api/v1/matter-villages/{id}/vote"
+
+
+# --- the database: a fresh SQLite file, or a PostgreSQL database of our own -----------------
+
+
+def _pg_urls(database_url: str, name: str) -> tuple[str, str]:
+    parsed = urlparse(database_url)
+    if parsed.scheme not in {"postgres", "postgresql"}:
+        sys.exit("DATABASE_URL must be a postgres:// URL")
+    return parsed._replace(path=f"/{name}").geturl(), parsed._replace(path="/postgres").geturl()
+
+
+def _pg_admin(admin_url: str, name: str, *, create: bool, clobber: bool = False) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if create:
+            if exists and not clobber:
+                sys.exit(f"database {name!r} exists; drop it or pass --clobber")
+            if exists:
+                conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        elif exists:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _environment(data_dir: Path, database_url: str | None) -> dict[str, str]:
+    """Production-like settings (DEBUG off) with throw-away keys; the bench URLs."""
+    env = dict(os.environ)
+    env.pop("DANCHU_DEBUG", None)
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    env.update(
+        DANCHU_DATA_DIR=str(data_dir),
+        DANCHU_SECRET_KEY=secrets.token_urlsafe(50),
+        DANCHU_DATA_KEY=urlsafe_b64encode(secrets.token_bytes(32)).decode(),  # a Fernet key
+        DANCHU_HTTPS="0",
+        DANCHU_ALLOWED_HOSTS=HOST,
+        DANCHU_LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="bench_vote_settings",
+        PYTHONPATH=os.pathsep.join([str(BENCH), str(SRC), env.get("PYTHONPATH", "")]),
+    )
+    return env
+
+
+def _setup(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    for folder in (str(SRC), str(BENCH)):
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+    import django
+
+    django.setup()
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Village:
+    """The bench village: its households' tokens and an official to open matters."""
+
+    village: Any
+    official: Any
+    tokens: dict[int, str]  # household id → bearer token
+
+
+@dataclass
+class Round:
+    matter_village_id: int
+    options: list[int]  # approve, reject
+
+
+def _people(households: int) -> tuple[Village, float]:
+    """A commune, a village of ``households`` households with one representative each; the
+    representatives' accounts and tokens through the accounts services (as in production)."""
+    from django.db import transaction
+
+    from danchu.accounts import services as accounts
+    from danchu.core.crypto import blind_index
+    from danchu.territory.models import AdministrativeUnit, Household, Resident
+    from danchu.territory.models import Village as VillageRow
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        province = AdministrativeUnit.objects.create(
+            era="2025", level="province", code="42", name="Tỉnh Hà Tĩnh",
+            name_folded="tinh ha tinh",
+        )  # fmt: skip
+        commune = AdministrativeUnit.objects.create(
+            era="2025", level="commune", code="18406", name="Xã Can Lộc",
+            name_folded="xa can loc", parent=province,
+        )  # fmt: skip
+        village = VillageRow.objects.create(
+            commune=commune, code="05", name="Thôn Phú Thượng", name_folded="thon phu thuong"
+        )
+        # Bench data: households and residents inserted in bulk.
+        rows = Household.objects.bulk_create(
+            Household(
+                commune=commune,
+                village=village,
+                code=f"B{n:05d}",
+                address=f"Xóm {n % 6 + 1}",
+                address_folded=f"xom {n % 6 + 1}",
+            )  # fmt: skip
+            for n in range(households)
+        )
+        residents = Resident.objects.bulk_create(
+            Resident(
+                commune=commune,
+                household=h,
+                full_name=f"Chủ hộ {n}",
+                name_folded=f"chu ho {n}",
+                citizen_id="",
+                citizen_id_index=blind_index(""),
+                phone="",
+                phone_index=blind_index(""),
+                is_representative=True,
+            )  # fmt: skip
+            for n, h in enumerate(rows)
+        )
+        official = accounts.official_create(
+            actor=None, username="canbo.bench", full_name="Cán bộ Bench",
+            password=secrets.token_urlsafe(24), commune=commune, role="commune_official",
+        )  # fmt: skip
+        tokens: dict[int, str] = {}
+        for resident in residents:
+            user = accounts.resident_account_for(actor=None, resident=resident)
+            _token, raw = accounts.api_token_create(actor=None, user=user, name="bench")
+            tokens[resident.household_id] = raw
+    return Village(village, official, tokens), time.perf_counter() - started
+
+
+def _new_round(bench: Village, n: int) -> Round:
+    """A fresh clause-6 matter, every household opted in (bulk: bench data), opened online."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from danchu.decisions import services
+    from danchu.decisions.models import MatterVillage, OnlineOptIn, Option
+    from danchu.decisions.rules import Form, MatterType
+    from danchu.territory.models import Household
+
+    village = bench.village
+    with transaction.atomic():
+        matter = services.matter_create(
+            actor=bench.official, commune=village.commune, matter_type=MatterType.OTHER,
+            title=f"Biểu quyết trực tuyến số {n}", question="Bà con có đồng ý không?",
+            village_ids=[village.pk],
+        )  # fmt: skip
+        mv = MatterVillage.objects.get(matter=matter)
+        OnlineOptIn.objects.bulk_create(
+            OnlineOptIn(
+                commune_id=village.commune_id, matter_village=mv, household_id=h, agrees=True
+            )  # fmt: skip
+            for h in Household.objects.filter(village=village).values_list("pk", flat=True)
+        )
+        team = ("Trần Văn Một", "Lê Thị Hai", "Phạm Văn Ba")
+        services.matter_open(
+            actor=bench.official, matter=matter,
+            plans={village.pk: services.VillagePlan(
+                Form.ONLINE, closes_at=timezone.now() + timedelta(hours=6), team=team)},
+        )  # fmt: skip
+    options = list(
+        Option.objects.filter(matter=matter, kind__in=[Option.Kind.APPROVE, Option.Kind.REJECT])
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+    return Round(mv.pk, options)
+
+
+@dataclass
+class Check:
+    votes: int
+    duplicates: int
+    conflicts: int
+    missing: int  # answered 200/201 but no Vote row
+    unexpected: int  # a Vote row for a household never answered 200/201
+
+    @property
+    def ok(self) -> bool:
+        return not (self.duplicates or self.conflicts or self.missing or self.unexpected)
+
+
+def _verify(round_: Round, accepted: set[int]) -> Check:
+    """R2 in the database: one Vote per household that was answered 200/201, and no other."""
+    from django.db.models import Count
+
+    from danchu.decisions.models import MatterVillage, Vote, VoteConflict
+
+    mv = MatterVillage.objects.get(pk=round_.matter_village_id)
+    votes = Vote.objects.filter(matter_id=mv.matter_id)
+    duplicates = (
+        votes.values("household_id").annotate(n=Count("id")).filter(n__gt=1).order_by().count()
+    )
+    voted = set(votes.values_list("household_id", flat=True))
+    return Check(
+        votes=votes.count(),
+        duplicates=duplicates,
+        conflicts=VoteConflict.objects.filter(matter_id=mv.matter_id).count(),
+        missing=len(accepted - voted),
+        unexpected=len(voted - accepted),
+    )
+
+
+# --- server -----------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_server(
+    env: dict[str, str], port: int, log: Path, workers: int
+) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "gunicorn", "danchu.config.wsgi:application",
+        "--workers", str(workers), "--bind", f"{HOST}:{port}", "--log-level", "warning",
+        "--error-logfile", str(log), "--timeout", "60",
+    ]  # fmt: skip
+    # Its own session, so that the master and its workers can be stopped together.
+    return subprocess.Popen(command, env=env, cwd=BENCH, start_new_session=True)
+
+
+def _stop_server(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is not None:
+        return
+    server.terminate()  # gunicorn stops its workers gracefully on SIGTERM
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)  # the group this script started
+        server.wait(timeout=5)
+
+
+def _wait_ready(server: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn exited with {server.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
+            conn.request("GET", FLOOR)
+            status = conn.getresponse().status
+            conn.close()
+        except OSError:
+            time.sleep(0.2)
+            continue
+        if status == 200:
+            return
+        sys.exit(f"{FLOOR} answered {status}:\n{log.read_text()[-3000:]}")
+    sys.exit("gunicorn did not answer within 60 s")
+
+
+# --- load -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Measure:
+    requests: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    failures: int = 0  # connection errors, timeouts
+    seconds: float = 0.0
+    accepted: set[int] = field(default_factory=set)  # households answered 200/201
+
+    @property
+    def ok(self) -> int:
+        return self.statuses[200] + self.statuses[201]
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.seconds if self.seconds else 0.0
+
+    @property
+    def server_errors(self) -> int:
+        return sum(n for s, n in self.statuses.items() if s >= 500)
+
+    @property
+    def unexpected(self) -> int:
+        """Answers other than 200/201/409, and connection failures (R2)."""
+        return self.failures + sum(n for s, n in self.statuses.items() if s not in (200, 201, 409))
+
+
+def _send(
+    conn: http.client.HTTPConnection | None,
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None,
+    headers: dict[str, str],
+) -> tuple[http.client.HTTPConnection | None, int | None]:
+    """One request on a keep-alive connection (reopened when the server closes it, as a sync
+    gunicorn worker does after each response); status None on a connection failure."""
+    try:
+        if conn is None:
+            conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        if response.will_close:
+            conn.close()
+            conn = None
+        return conn, response.status
+    except (OSError, http.client.HTTPException):
+        if conn is not None:
+            conn.close()
+        return None, None
+
+
+def _floor(port: int, concurrency: int, duration: float) -> Measure:
+    """``concurrency`` clients GET the bare view for ``duration`` seconds."""
+    measure = Measure()
+    lock = threading.Lock()
+    start = threading.Event()
+    stop_at = [0.0]
+
+    def client() -> None:
+        statuses: Counter[int] = Counter()
+        failures = 0
+        conn = None
+        start.wait()
+        while time.monotonic() < stop_at[0]:
+            conn, status = _send(conn, port, "GET", FLOOR, None, {})
+            if status is None:
+                failures += 1
+            else:
+                statuses[status] += 1
+        if conn is not None:
+            conn.close()
+        with lock:
+            measure.statuses.update(statuses)
+            measure.failures += failures
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    began = time.monotonic()
+    stop_at[0] = began + duration
+    start.set()
+    for thread in threads:
+        thread.join(timeout=duration + 60)
+    measure.seconds = time.monotonic() - began
+    measure.requests = sum(measure.statuses.values()) + measure.failures
+    return measure
+
+
+def _votes(
+    port: int, round_: Round, tokens: dict[int, str], submissions: int, concurrency: int, seed: int
+) -> Measure:
+    """Every household submits ``submissions`` times; its submissions are queued together so
+    that several are in flight at the same time (the race the unique constraint must win)."""
+    rng = random.Random(seed)  # noqa: S311 - load pattern, not secrets
+    households = list(tokens)
+    rng.shuffle(households)
+    work: queue.SimpleQueue[tuple[int, bytes]] = queue.SimpleQueue()
+    for household in households:
+        for n in range(submissions):
+            option = round_.options[(n + household) % len(round_.options)]
+            work.put((household, json.dumps({"option_id": option}).encode()))
+    path = VOTE.format(id=round_.matter_village_id)
+    measure = Measure(requests=len(households) * submissions)
+    lock = threading.Lock()
+    start = threading.Event()
+
+    def client() -> None:
+        statuses: Counter[int] = Counter()
+        accepted: set[int] = set()
+        failures = 0
+        conn = None
+        start.wait()
+        while True:
+            try:
+                household, body = work.get_nowait()
+            except queue.Empty:
+                break
+            headers = {
+                "Authorization": f"Bearer {tokens[household]}",
+                "Content-Type": "application/json",
+            }
+            conn, status = _send(conn, port, "POST", path, body, headers)
+            if status is None:
+                failures += 1
+                continue
+            statuses[status] += 1
+            if status in (200, 201):
+                accepted.add(household)
+        if conn is not None:
+            conn.close()
+        with lock:
+            measure.statuses.update(statuses)
+            measure.accepted |= accepted
+            measure.failures += failures
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    began = time.monotonic()
+    start.set()
+    for thread in threads:
+        thread.join(timeout=600)
+    measure.seconds = time.monotonic() - began
+    return measure
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=200)
+    parser.add_argument("--submissions", type=int, default=4, help="per household and round")
+    parser.add_argument("--concurrency", default="16,32,64", help="comma-separated")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds per floor measure")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pg-database", default="danchu_bench_votes")
+    parser.add_argument("--clobber", action="store_true", help="drop an existing bench database")
+    args = parser.parse_args()
+    levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
+    if not (
+        10 <= args.households <= 5000 and 1 <= args.submissions <= 64
+        and all(1 <= c <= 128 for c in levels) and 1 <= args.workers <= 8
+        and 0.5 <= args.duration <= 60 and 1 <= args.repeat <= 9
+    ):  # fmt: skip
+        parser.error(
+            "keep it bounded: households 10–5000, submissions 1–64, concurrency 1–128, "
+            "workers 1–8, duration 0.5–60 s, repeat 1–9"
+        )
+
+    database_url = os.environ.get("DATABASE_URL")
+    admin_url = None
+    if database_url:
+        database_url, admin_url = _pg_urls(database_url, args.pg_database)
+        _pg_admin(admin_url, args.pg_database, create=True, clobber=args.clobber)
+    work = Path(tempfile.mkdtemp(prefix="danchu-bench-votes-"))
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        env = _environment(work, database_url)
+        (work / "static").mkdir()
+        _setup(env)
+        from django.core.management import call_command
+        from django.db import connection, connections
+
+        call_command("migrate", verbosity=0)
+        bench, seconds = _people(args.households)
+        rounds = {
+            (rep, level): _new_round(bench, rep * len(levels) + i)
+            for rep in range(args.repeat)
+            for i, level in enumerate(levels)
+        }
+        vendor = connection.vendor
+        connections.close_all()
+        print(
+            f"data: {args.households} households with representatives and API tokens, "
+            f"{len(rounds)} open online matters in {seconds:.1f} s ({vendor})"
+        )
+        port = _free_port()
+        log = work / "gunicorn.log"
+        server = _start_server(env, port, log, args.workers)
+        _wait_ready(server, port, log)
+        status = _run(port, bench, rounds, levels, args)
+        if log.exists() and log.stat().st_size and status:
+            print(f"gunicorn log (tail):\n{log.read_text()[-2000:]}", file=sys.stderr)
+        return status
+    finally:
+        if server is not None:
+            _stop_server(server)
+        if "django" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        if admin_url is not None:
+            _pg_admin(admin_url, args.pg_database, create=False)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(
+    port: int,
+    bench: Village,
+    rounds: dict[tuple[int, int], Round],
+    levels: list[int],
+    args: argparse.Namespace,
+) -> int:
+    from django.db import connections
+
+    print(
+        f"server: gunicorn, {args.workers} sync workers, DEBUG off, {HOST}:{port}; votes: "
+        f"{len(bench.tokens)} households × {args.submissions} submissions per round; floor: "
+        f"GET {FLOOR} for {args.duration:g} s before and after"
+    )
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} before the run")
+    _floor(port, 8, 1.0)  # warm-up, not counted
+    failed = False
+    results: dict[int, list[tuple[float, float, float]]] = {level: [] for level in levels}
+    for rep in range(args.repeat):
+        for level in levels:
+            before = _floor(port, level, args.duration)
+            votes = _votes(
+                port, rounds[(rep, level)], bench.tokens, args.submissions, level, seed=rep
+            )
+            after = _floor(port, level, args.duration)
+            check = _verify(rounds[(rep, level)], votes.accepted)
+            connections.close_all()  # do not hold the SQLite file between rounds
+            floor = (before.rate + after.rate) / 2
+            ratio = votes.rate / floor if floor else 0.0
+            results[level].append((votes.rate, floor, ratio))
+            answers = ", ".join(f"{s}: {n}" for s, n in sorted(votes.statuses.items()))
+            print(
+                f"  repetition {rep + 1}, {level:2d} connections: floor {before.rate:7.1f} req/s, "
+                f"votes {votes.rate:6.1f}/s ({votes.requests} requests in {votes.seconds:.1f} s; "
+                f"{answers}), floor {after.rate:7.1f} req/s → {ratio:.1%}; "
+                f"Vote rows {check.votes} for {len(votes.accepted)} households answered, "
+                f"duplicates {check.duplicates}, conflicts {check.conflicts}"
+            )
+            bad_floor = before.unexpected + after.unexpected + before.statuses[409]
+            if (
+                not check.ok or votes.unexpected or votes.server_errors or bad_floor
+                or len(votes.accepted) != len(bench.tokens)
+            ):  # fmt: skip
+                failed = True
+                print(
+                    f"    FAILED: {votes.server_errors} server errors, {votes.unexpected} "
+                    f"answers not 200/201/409 or failed connections, {check.missing} "
+                    f"accepted without a row, {check.unexpected} rows never accepted, "
+                    f"{len(bench.tokens) - len(votes.accepted)} households never accepted, "
+                    f"{bad_floor} bad floor answers",
+                    file=sys.stderr,
+                )
+    print(f"load average after the run: {os.getloadavg()[0]:.2f}")
+    for level in levels:
+        rates = [r for r, _f, _x in results[level]]
+        floors = [f for _r, f, _x in results[level]]
+        ratio = statistics.median(x for _r, _f, x in results[level])
+        p7 = ""
+        if level == P7_CONCURRENCY:
+            verdict = "met" if ratio >= P7_RATIO and not failed else "NOT met"
+            p7 = f"   (P7: ≥ {P7_RATIO:.0%} with 0 server errors) — {verdict}"
+        print(
+            f"{level:2d} connections, median: votes {statistics.median(rates):7.1f}/s, floor "
+            f"{statistics.median(floors):7.1f} req/s, ratio {ratio:6.1%}{p7}"
+        )
+    print(
+        "R2 (one vote per household, 0 duplicates, 0 server errors, only 200/201/409): "
+        + ("NOT met" if failed else "met")
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
