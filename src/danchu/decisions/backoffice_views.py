@@ -76,6 +76,12 @@ __all__ = [
 ]
 
 
+def _is_number(text: str) -> bool:
+    """ASCII digits only ("²".isdigit() is true, int("²") fails), and small enough for the
+    database's integer columns."""
+    return text.isascii() and text.isdecimal() and len(text) <= 18
+
+
 # ---------------------------------------------------------------------------------------------
 # Helpers
 
@@ -233,7 +239,7 @@ def _render_detail(
     user = request.user
     villages = list(
         MatterVillage.objects.filter(matter=matter)
-        .select_related("village")
+        .select_related("village", "commune")
         .order_by("village__name_folded", "pk")
     )
     options = list(Option.objects.filter(matter=matter).order_by("position"))
@@ -362,7 +368,7 @@ def _render_meeting(
     if attendance_form.is_bound:
         checked = set()
         for value in request.POST.getlist("households"):
-            if str(value).isdigit():
+            if _is_number(str(value)):
                 checked.add(int(value))
     rows = [
         {"household": h, "name": _representative_name(h), "checked": h.pk in checked}
@@ -593,7 +599,7 @@ def _rep_queryset() -> QuerySet[Resident]:
 def _ballot_of(mv: MatterVillage, form: Any) -> Ballot:
     """The ballot named by the form's hidden field, of this village (404 otherwise)."""
     ballot_id = form.data.get("ballot", "")
-    if not str(ballot_id).isdigit():
+    if not _is_number(str(ballot_id)):
         raise Http404
     ballot = Ballot.objects.filter(matter_village=mv, pk=int(ballot_id)).first()
     if ballot is None:
@@ -742,7 +748,7 @@ def conflicts(request: HttpRequest, pk: int) -> HttpResponse:
         conflict_id = form.data.get("conflict", "")
         conflict = (
             VoteConflict.objects.filter(matter=matter, pk=int(conflict_id)).first()
-            if str(conflict_id).isdigit()
+            if _is_number(str(conflict_id))
             else None
         )
         if conflict is None:

@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from danchu.core.forms import IdMultipleChoiceField
 from danchu.decisions.models import Ballot, Option
 from danchu.decisions.rules import Form, MatterType
 from danchu.territory.models import Village
@@ -95,7 +96,7 @@ class MatterCreateForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    villages = forms.ModelMultipleChoiceField(
+    villages = IdMultipleChoiceField(
         label=_("Villages concerned"),
         queryset=Village.objects.none(),
         required=False,

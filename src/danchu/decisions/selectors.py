@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from danchu.accounts.permissions import Action, get_for_actor, restrict
+from danchu.core.errors import PermissionDenied
 from danchu.decisions import rules
 from danchu.decisions.models import Matter, MatterVillage, Option, Vote
 from danchu.decisions.rules import Form, MatterType
@@ -31,14 +33,23 @@ __all__ = [
 ]
 
 
+def _through_villages(found: QuerySet[Matter], actor: Any, action: Action) -> QuerySet[Matter]:
+    """A matter is seen through its villages: a village head sees the matters put to their own
+    village, not the drafts of other villages of the commune (commune roles see them all)."""
+    villages = restrict(MatterVillage.objects.all(), actor, action)
+    return found.filter(pk__in=villages.values("matter_id"))
+
+
 def matter_list(*, actor: Any, commune: AdministrativeUnit) -> QuerySet[Matter]:
-    return restrict(Matter.objects.filter(commune=commune), actor, Action.MATTER_LIST).order_by(
-        "-created_at", "-id"
-    )
+    found = restrict(Matter.objects.filter(commune=commune), actor, Action.MATTER_LIST)
+    return _through_villages(found, actor, Action.MATTER_LIST).order_by("-created_at", "-id")
 
 
 def matter_get(*, actor: Any, pk: int, action: Action = Action.MATTER_VIEW) -> Matter:
-    return get_for_actor(Matter.objects.select_related("commune"), actor, action, pk=pk)
+    matter = get_for_actor(Matter.objects.select_related("commune"), actor, action, pk=pk)
+    if not _through_villages(Matter.objects.filter(pk=matter.pk), actor, action).exists():
+        raise PermissionDenied(_("You are not allowed to do this."), code="forbidden")
+    return matter
 
 
 def tally(matter: Matter) -> dict[int, dict[int, int]]:

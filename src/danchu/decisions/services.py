@@ -28,7 +28,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -100,6 +100,12 @@ _EARLIEST = date(2000, 1, 1)
 # commune-wide (two thirds of the villages).
 _COMMUNE_WIDE_TYPES = frozenset({MatterType.CONTRIBUTIONS, MatterType.COMMUNITY_FINANCES})
 _ELECTION_TYPES = frozenset({MatterType.VILLAGE_HEAD, MatterType.BOARD_MEMBERS})
+
+
+def _is_number(text: str) -> bool:
+    """ASCII digits only ("²".isdigit() is true, int("²") fails), and small enough for the
+    database's integer columns."""
+    return text.isascii() and text.isdecimal() and len(text) <= 18
 
 
 class WrongState(ApplicationError):
@@ -255,7 +261,7 @@ def _lock_village(matter_village: MatterVillage) -> MatterVillage:
 def _matter_villages(matter: Matter) -> list[MatterVillage]:
     return list(
         MatterVillage.objects.filter(matter=matter)
-        .select_related("village", "matter", "matter__commune")
+        .select_related("village", "matter", "matter__commune", "commune")
         .order_by("village__code", "pk")
     )
 
@@ -470,10 +476,17 @@ def _plan_errors(
         add("notice_on", _("Record the day the notice was given: not in the future."))
     if held_on is not None and (not isinstance(held_on, date) or isinstance(held_on, datetime)):
         add("held_on", _("Enter a valid date."))
+    elif held_on is not None and held_on > _today() + timedelta(days=PLAN_AHEAD_DAYS):
+        # A typo of a year would leave the matter open for ever (and overflow time zones).
+        add("held_on", _("Plan at most a year ahead."))
+        held_on = None
     if closes_at is not None and (
         not isinstance(closes_at, datetime) or timezone.is_naive(closes_at)
     ):
         add("closes_at", _("Enter a valid date and time."))
+        closes_at = None
+    elif closes_at is not None and closes_at > now + timedelta(days=PLAN_AHEAD_DAYS):
+        add("closes_at", _("Plan at most a year ahead."))
         closes_at = None
     if plan.form == Form.MEETING and held_on is None:
         add("held_on", _("Enter the day of the meeting."))
@@ -491,6 +504,10 @@ def _plan_errors(
             add("closes_at", _("The online vote must close in the future."))
     team = _names(errors, "team", plan.team, TEAM_NAMES_MAX)
     return team
+
+
+# How far ahead a meeting or a vote may be planned: a year.
+PLAN_AHEAD_DAYS = 366
 
 
 @transaction.atomic
@@ -1112,7 +1129,7 @@ def _clean_entry(matter: Matter, entry: Any) -> tuple[str, Option | None]:
     if text in (BLANK, SPOILED):
         return text, None
     option = None
-    if text.isdigit():
+    if _is_number(text):
         option = Option.objects.filter(matter=matter, pk=int(text)).first()
     if option is None:
         raise ValidationFailed(

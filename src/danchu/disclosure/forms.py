@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from danchu.core.forms import IdMultipleChoiceField
 from danchu.disclosure.models import Disclosure, InformationRequest
 from danchu.disclosure.rules import Category, Channel
 from danchu.disclosure.services import DisclosureData
@@ -92,7 +93,7 @@ class DisclosureForm(forms.Form):
         ),
     )
     sector_deadline = _date_field(_("Deadline under the sector rule (optional)"), required=False)
-    villages = forms.ModelMultipleChoiceField(
+    villages = IdMultipleChoiceField(
         label=_("Villages in scope"),
         queryset=Village.objects.none(),
         required=False,
