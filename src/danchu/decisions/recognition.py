@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from danchu.accounts.models import Role
 from danchu.accounts.permissions import Action, can, grants_for, require
 from danchu.core import audit, calendar
-from danchu.core.errors import PermissionDenied, ValidationFailed
+from danchu.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from danchu.decisions.models import Matter, MatterVillage
 from danchu.decisions.rules import Form, MatterType
 from danchu.decisions.services import WrongState
@@ -226,6 +226,13 @@ def decision_recognise(*, actor: Any, matter_village: MatterVillage, on: date) -
     """Recognise a pending decision (Art. 21(2)); a recognition after the 5 working days is
     recorded as late."""
     mv = _lock_pending(actor, matter_village)
+    if mv.adopted is False:
+        # Only an adopted decision is recognised; a failed election goes to a re-election
+        # (Decree 59/2023 Art. 3(5)(d), 8), a failed convention is not in force.
+        raise ApplicationError(
+            _("The community did not adopt this decision: there is nothing to recognise."),
+            code="not_adopted",
+        )
     on = _check_day("on", on, earliest=mv.decision_sent_on)
     before = _state(mv)
     mv.recognition = MatterVillage.Recognition.RECOGNISED

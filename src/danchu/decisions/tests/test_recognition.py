@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from danchu.accounts.models import Role
 from danchu.core import calendar
-from danchu.core.errors import NotFound, PermissionDenied, ValidationFailed
+from danchu.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from danchu.core.models import AuditEntry
 from danchu.decisions import recognition, services
 from danchu.decisions.models import MatterVillage, Option
@@ -289,3 +289,15 @@ def test_the_refusal_rule_is_said_in_vietnamese(small, official):
         recognition.decision_refuse(actor=chair, matter_village=mv, on=SENT, reasons=" ")
     assert "bằng văn bản" in exc.value.fields["reasons"][0]
     assert "Điều 21(2)" in exc.value.fields["reasons"][0]
+
+
+def test_a_decision_not_adopted_is_not_recognised(small, official):
+    # 2 of 5 households: an election or convention that failed has nothing to recognise
+    # (a failed election goes to a re-election, Decree 59/2023 Art. 8).
+    mv = _sent(official, small)
+    MatterVillage.objects.filter(pk=mv.pk).update(adopted=False)
+    mv.refresh_from_db()
+    chair = official_of(small.commune, Role.COMMUNE_CHAIR)
+    with pytest.raises(ApplicationError) as exc:
+        recognition.decision_recognise(actor=chair, matter_village=mv, on=SENT)
+    assert exc.value.code == "not_adopted"
