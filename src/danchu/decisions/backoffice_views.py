@@ -52,7 +52,7 @@ from danchu.decisions.models import (
 )
 from danchu.decisions.rules import Form
 from danchu.territory.models import Household, Resident, Village
-from danchu.web.forms import add_application_error
+from danchu.web.forms import add_application_error, error_messages
 from danchu.web.views.backoffice import backoffice_view
 from danchu.web.views.common import commune_for, paginate, permission_errors
 
@@ -98,19 +98,9 @@ def _status_of(error: ApplicationError) -> int:
 
 
 def _put(form: Any, error: ApplicationError) -> int:
-    """Put a service's refusal on ``form`` (renaming the service's field names)."""
-    status = _status_of(error)
-    renames: dict[str, str] = getattr(form, "renames", {})
-    if renames and error.fields:
-        fields = {renames.get(name, name): found for name, found in error.fields.items()}
-        error = ApplicationError(error.message, code=error.code, fields=fields)
+    """Put a service's refusal on ``form``; the HTTP status to answer with."""
     add_application_error(form, error)
-    return status
-
-
-def _messages_of(error: ApplicationError) -> list[str]:
-    found = [m for messages_ in error.fields.values() for m in messages_]
-    return found or [error.message]
+    return _status_of(error)
 
 
 def _representatives() -> Prefetch:
@@ -319,7 +309,7 @@ def matter_open(request: HttpRequest, pk: int) -> HttpResponse:
             add_application_error(forms_[0][1], error)
             return _render_detail(request, matter, plan_forms=forms_, status=status)
         return _render_detail(
-            request, matter, plan_forms=forms_, page_errors=_messages_of(error), status=status
+            request, matter, plan_forms=forms_, page_errors=error_messages(error), status=status
         )
     messages.success(request, _("The matter is open; each village's households are counted."))
     return redirect("decisions:bo_detail", pk=matter.pk)
@@ -335,7 +325,7 @@ def matter_close(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as error:
         status = _status_of(error)
         matter.refresh_from_db()
-        return _render_detail(request, matter, page_errors=_messages_of(error), status=status)
+        return _render_detail(request, matter, page_errors=error_messages(error), status=status)
     messages.success(request, _("The matter is closed and its result sealed."))
     return redirect("decisions:bo_detail", pk=matter.pk)
 
@@ -624,7 +614,7 @@ def ballots_issue(request: HttpRequest, mv_id: int) -> HttpResponse:
         issued = services.ballots_issue(actor=request.user, matter_village=mv)
     except ApplicationError as error:
         status = _status_of(error)
-        return _render_ballots(request, mv, page_errors=_messages_of(error), status=status)
+        return _render_ballots(request, mv, page_errors=error_messages(error), status=status)
     messages.success(request, _("%(count)s ballots issued.") % {"count": len(issued)})
     return redirect("decisions:bo_ballots", mv_id=mv.pk)
 
@@ -640,7 +630,9 @@ def _ballot_step(
         result = call(ballot, form.cleaned_data)
     except ApplicationError as error:
         status = _status_of(error)
-        return _render_ballots(request, mv, errors={ballot.pk: _messages_of(error)}, status=status)
+        return _render_ballots(
+            request, mv, errors={ballot.pk: error_messages(error)}, status=status
+        )
     note = done % {"serial": ballot.serial}
     if isinstance(result, services.BallotEntry):
         if result.step == "mismatch":
@@ -764,7 +756,7 @@ def conflicts(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ApplicationError as error:
                 status = _status_of(error)
-                errors[conflict.pk] = _messages_of(error)
+                errors[conflict.pk] = error_messages(error)
             else:
                 messages.success(request, _("The conflict is resolved."))
                 return redirect("decisions:bo_conflicts", pk=matter.pk)

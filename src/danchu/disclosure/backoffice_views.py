@@ -56,7 +56,7 @@ from danchu.disclosure.rules import VILLAGE_CHANNELS, Channel, Outcome
 from danchu.disclosure.selectors import RequirementStatus
 from danchu.territory.models import AdministrativeUnit, Village
 from danchu.territory.selectors import clean_query
-from danchu.web.forms import add_application_error
+from danchu.web.forms import add_application_error, error_messages
 from danchu.web.views.backoffice import backoffice_view
 from danchu.web.views.common import commune_for, paginate, permission_errors
 
@@ -101,19 +101,9 @@ def _status_of(error: ApplicationError) -> int:
 
 
 def _put(form: Any, error: ApplicationError) -> int:
-    """Put a service's refusal on ``form`` (its field names may differ: ``form.renames``)."""
-    status = _status_of(error)
-    renames: dict[str, str] = getattr(form, "renames", {})
-    if renames and error.fields:
-        fields = {renames.get(name, name): found for name, found in error.fields.items()}
-        error = ApplicationError(error.message, code=error.code, fields=fields)
+    """Put a service's refusal on ``form``; the HTTP status to answer with."""
     add_application_error(form, error)
-    return status
-
-
-def _messages_of(error: ApplicationError) -> list[str]:
-    found = [m for messages_ in error.fields.values() for m in messages_]
-    return found or [error.message]
+    return _status_of(error)
 
 
 def _active_villages(commune: AdministrativeUnit) -> QuerySet[Village]:
@@ -626,7 +616,7 @@ def record_end(request: HttpRequest, record_id: int) -> HttpResponse:
                 actor=request.user, record=record, ended_on=form.cleaned_data["ended_on"]
             )
         except ApplicationError as error:
-            status, errors = _status_of(error), _messages_of(error)
+            status, errors = _status_of(error), error_messages(error)
         else:
             messages.success(request, _("Recorded."))
             return redirect(_detail_url(disclosure, record.version))

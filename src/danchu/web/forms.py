@@ -31,9 +31,15 @@ IMPORT_TYPES = (".xlsx", ".csv")
 
 
 def add_application_error(form: forms.Form, error: ApplicationError) -> None:
-    """Put a service's refusal on the form: field errors where the field exists, else on top."""
+    """Put a service's refusal on the form: field errors where the field exists, else on top.
+
+    A form whose fields are named differently from the service's arguments maps them with a
+    ``renames`` attribute (service name → form field name).
+    """
+    renames: dict[str, str] = getattr(form, "renames", {})
     placed = False
-    for field, messages in error.fields.items():
+    for name, messages in error.fields.items():
+        field = renames.get(name, name)
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
@@ -119,3 +125,9 @@ class HouseholdImportForm(forms.Form):
                 params={"mb": limit // (1024 * 1024)},
             )
         return uploaded
+
+
+def error_messages(error: ApplicationError) -> list[str]:
+    """Every message of a refusal, field by field, or its general message."""
+    found = [m for messages in error.fields.values() for m in messages]
+    return found or [error.message]
