@@ -3,9 +3,8 @@ counts that do not grow with rows, and the OpenAPI schema."""
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 
 import pytest
 from django.db import connection
