@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "danchu.notifications",
     "danchu.disclosure",
     "danchu.decisions",
+    "danchu.petitions",
     "danchu.web",
     "danchu.api",
 ]

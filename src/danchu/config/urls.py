@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", include("danchu.api.urls")),
     path("", include("danchu.disclosure.urls")),
     path("", include("danchu.decisions.urls")),
+    path("", include("danchu.petitions.urls")),
     path("", include("danchu.web.urls")),
 ]
 

@@ -1,0 +1,13 @@
+"""The demo commune's citizens' requests, reception days, dialogues and mediation cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def demo_load(commune: Any, *, seed: int, stdout: Any) -> None:
+    """Load both parts of the demo (requests; reception, dialogues, mediation)."""
+
+
+def demo_reset(commune: Any) -> None:
+    """Remove the demo rows of both parts."""
