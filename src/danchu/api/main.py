@@ -10,8 +10,10 @@ from ninja import NinjaAPI
 
 from danchu.api.auth import AUTH
 from danchu.api.errors import install_error_handlers
+from danchu.contributions.api import router as contributions_router
 from danchu.decisions.api import router as decisions_router
 from danchu.disclosure.api import router as disclosure_router
+from danchu.oversight.api import router as oversight_router
 from danchu.petitions.api import router as petitions_router
 from danchu.territory.api import router as territory_router
 
@@ -34,3 +36,5 @@ api.add_router("/", territory_router)
 api.add_router("/", disclosure_router)
 api.add_router("/", decisions_router)
 api.add_router("/", petitions_router)
+api.add_router("/", contributions_router)
+api.add_router("/", oversight_router)

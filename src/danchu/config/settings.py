@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "danchu.disclosure",
     "danchu.decisions",
     "danchu.petitions",
+    "danchu.contributions",
+    "danchu.oversight",
     "danchu.web",
     "danchu.api",
 ]

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("danchu.disclosure.urls")),
     path("", include("danchu.decisions.urls")),
     path("", include("danchu.petitions.urls")),
+    path("", include("danchu.contributions.urls")),
+    path("", include("danchu.oversight.urls")),
     path("", include("danchu.web.urls")),
 ]
 

@@ -1,0 +1,5 @@
+"""``/api/v1/`` for this app."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,1 @@
+"""Dân kiểm tra, dân giám sát: the People's Inspection Board and investment supervision."""
