@@ -547,7 +547,7 @@ def _online_voters(mv: MatterVillage) -> tuple[list[str], list[str]]:
     opinions = sorted(
         v.other_opinion.strip()
         for v in votes
-        if v.option.kind == Option.Kind.OTHER and v.other_opinion.strip()
+        if v.option is not None and v.option.kind == Option.Kind.OTHER and v.other_opinion.strip()
     )
     return sorted(names, key=fold_vi), opinions
 
