@@ -38,6 +38,7 @@ from danchu.decisions.schemas import (
     MatterPage,
     MyVoteOut,
     TallyOut,
+    TrackingCheckIn,
     TrackingCheckOut,
     VoteIn,
     form_labels,
@@ -297,7 +298,7 @@ def matter_bulletin(request: HttpRequest, matter_id: int = IdPath) -> Any:
     return bulletin_payload(matter, selectors.bulletin(matter))
 
 
-@router.get(
+@router.post(
     "/matters/{matter_id}/bulletin/check",
     response=with_errors({200: TrackingCheckOut}),
     auth=PUBLIC,
@@ -305,14 +306,13 @@ def matter_bulletin(request: HttpRequest, matter_id: int = IdPath) -> Any:
     operation_id="matter_bulletin_check",
 )
 def matter_bulletin_check(
-    request: HttpRequest,
-    matter_id: int = IdPath,
-    code: str = Query(..., min_length=1, max_length=40, pattern=r"^[0-9A-Za-z\- ]+$"),
+    request: HttpRequest, payload: TrackingCheckIn, matter_id: int = IdPath
 ) -> Any:
     """Whether the ballot of this tracking code is counted, and its choice (open or closed).
-    Nothing about any household: the code's holder alone knows whose ballot it is."""
+    Nothing about any household: the code's holder alone knows whose ballot it is. A POST, so
+    that the code stays out of URLs and access logs (which also hold the voter's address)."""
     matter = _secret(request, matter_id)
-    digest = services.tracking_digest(matter.pk, code)
+    digest = services.tracking_digest(matter.pk, payload.code)
     line = selectors.bulletin_lookup(matter, digest)
     return {
         "matter": matter.pk, "tracking_digest": digest, "counted": line is not None,

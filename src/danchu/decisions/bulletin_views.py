@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from danchu.decisions import selectors, services
 from danchu.decisions.models import Matter, Option
@@ -47,11 +47,13 @@ def _lookup(matter: Matter, code: str) -> selectors.BulletinLine | None:
     return selectors.bulletin_lookup(matter, services.tracking_digest(matter.pk, code))
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def bulletin_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The bulletin; a POSTed tracking code is looked up (a POST keeps the code out of URLs
+    and access logs, which also hold the voter's address)."""
     matter = _secret_matter(code, pk)
     closed = matter.status == Matter.Status.CLOSED
-    form = TrackingCodeForm(request.GET or None)
+    form = TrackingCodeForm(request.POST if request.method == "POST" else None)
     found: selectors.BulletinLine | None = None
     looked_up = False
     if form.is_bound and form.is_valid():

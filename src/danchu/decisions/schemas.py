@@ -232,6 +232,10 @@ class BulletinOut(Schema):
     ballots: list[BulletinLineOut]
 
 
+class TrackingCheckIn(_Input):
+    code: str = Field(..., min_length=1, max_length=40, pattern=r"^[0-9A-Za-z\- ]+$")
+
+
 class TrackingCheckOut(Schema):
     matter: int
     tracking_digest: str

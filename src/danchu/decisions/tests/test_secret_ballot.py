@@ -240,7 +240,7 @@ def test_a_meeting_or_online_only_no_paper_ballot_in_a_secret_matter(commune, of
 
 def _page(client, matter, **params):
     url = reverse("decisions:public_bulletin", args=[matter.commune.code, matter.pk])
-    return client.get(url, params)
+    return client.post(url, params) if params else client.get(url)
 
 
 def test_the_bulletin_page_checks_a_code_while_open_and_lists_only_once_closed(
@@ -320,13 +320,20 @@ def test_the_api_bulletin_and_code_check(client, secret, official):
     code = _vote(mv, households[0], REJECT).tracking_code
     base = f"/api/v1/matters/{matter.pk}/bulletin"
     assert client.get(base).status_code == 409
-    check = client.get(base + "/check", {"code": code}).json()
+
+    def check_code(value):
+        return client.post(
+            base + "/check", json.dumps({"code": value}), content_type="application/json"
+        )
+
+    check = check_code(code).json()
     assert check["counted"] is True
     assert check["option_id"] == option(matter, REJECT).pk
     assert check["tracking_digest"] == services.tracking_digest(matter.pk, code)
     assert "household" not in json.dumps(check)
-    assert client.get(base + "/check", {"code": "ZZZZZZZZZZZZ"}).json()["counted"] is False
-    assert client.get(base + "/check", {"code": "<script>"}).status_code == 422
+    assert check_code("ZZZZZZZZZZZZ").json()["counted"] is False
+    assert check_code("<script>").status_code == 422
+    assert client.get(base + "/check", {"code": code}).status_code == 405  # not in URLs
     _close(official, matter, mv)
     body = client.get(base).json()
     assert body["bulletin_hash"] == Matter.objects.get(pk=matter.pk).bulletin_hash
