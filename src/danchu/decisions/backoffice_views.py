@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -175,6 +176,7 @@ def matter_list(request: HttpRequest, code: str) -> HttpResponse:
                     commune_wide=data.get("commune_wide", False),
                     candidates=data["candidates"],
                     dismissal=data["dismissal"],
+                    secret=data.get("secret", False),
                 )
             except ApplicationError as error:
                 status = _put(form, error)
@@ -803,6 +805,13 @@ def _own_household(request: HttpRequest) -> Household | None:
     return resident.household if resident is not None else None
 
 
+def _vote_saved(request: HttpRequest, mv: MatterVillage) -> HttpResponse:
+    messages.success(
+        request, _("Your household's vote is saved. You may change it until the vote closes.")
+    )
+    return redirect("decisions:vote", matter_village_id=mv.pk)
+
+
 @login_required
 @permission_errors
 def vote(request: HttpRequest, matter_village_id: int) -> HttpResponse:
@@ -835,21 +844,23 @@ def vote(request: HttpRequest, matter_village_id: int) -> HttpResponse:
     )
     other_channel = current_vote is not None and current_vote.channel != Vote.Channel.ONLINE
     initial = {}
-    if current_vote is not None and not other_channel:
+    if current_vote is not None and not other_channel and not matter.secret:
         initial = {"option": current_vote.option_id, "other_opinion": current_vote.other_opinion}
     posted = request.method == "POST"
     form = VoteForm(request.POST if posted else None, options=options, initial=initial)
     status = 200
     page_error = ""
+    tracking_code = ""
     if posted:
         status = 400
         if form.is_valid():
             try:
-                services.vote_cast(
+                cast = services.vote_cast(
                     actor=request.user,
                     matter_village=mv,
                     option=form.options[form.cleaned_data["option"]],
                     other_opinion=form.cleaned_data["other_opinion"],
+                    tracking_code=form.cleaned_data["tracking_code"],
                 )
             except ApplicationError as error:
                 status = _status_of(error)
@@ -858,11 +869,13 @@ def vote(request: HttpRequest, matter_village_id: int) -> HttpResponse:
                 else:
                     page_error = error.message
             else:
-                messages.success(
-                    request,
-                    _("Your household's vote is saved. You may change it until the vote closes."),
-                )
-                return redirect("decisions:vote", matter_village_id=mv.pk)
+                if not cast.tracking_code:
+                    return _vote_saved(request, mv)
+                # A secret vote's tracking code is shown once, in this response only: not in
+                # the session, a message or a redirect URL, where it would sit by the household.
+                tracking_code = cast.tracking_code
+                current_vote, status = cast, 200
+                form = VoteForm(None, options=options)
     context = {
         "matter": matter,
         "mv": mv,
@@ -873,5 +886,12 @@ def vote(request: HttpRequest, matter_village_id: int) -> HttpResponse:
         "open_now": open_now,
         "form": form,
         "page_error": page_error,
+        "tracking_code": tracking_code,
+        "bulletin_url": reverse("decisions:public_bulletin", args=[matter.commune.code, matter.pk])
+        if matter.secret
+        else "",
     }
-    return render(request, "decisions/vote/vote.html", context, status=status)
+    response = render(request, "decisions/vote/vote.html", context, status=status)
+    if tracking_code:
+        response["Cache-Control"] = "no-store"  # the code is for this one reading only
+    return response

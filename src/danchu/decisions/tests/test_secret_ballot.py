@@ -38,6 +38,7 @@ from danchu.decisions.tests.factories import (
     representative,
 )
 from danchu.territory.models import Household
+from danchu.web.tests.html_checks import assert_accessible
 
 pytestmark = pytest.mark.django_db
 
@@ -263,7 +264,9 @@ def test_the_bulletin_page_checks_a_code_while_open_and_lists_only_once_closed(
     csv_url = reverse("decisions:public_bulletin_csv", args=[matter.commune.code, matter.pk])
     assert client.get(csv_url).status_code == 404  # not before the close
     _close(official, matter, mv)
-    html = _page(client, matter).content.decode()
+    closed_page = _page(client, matter)
+    assert_accessible(closed_page.content)
+    html = closed_page.content.decode()
     assert html.count('<td><code class="hash">') == 2
     matter.refresh_from_db()
     assert matter.bulletin_hash in html
@@ -419,3 +422,46 @@ def test_concurrent_first_secret_votes_leave_one_participation_and_one_choice(co
     assert Vote.objects.filter(matter=matter).count() == 4
     assert SecretChoice.objects.filter(matter=matter).count() == 4
     assert Household.objects.filter(village=village).count() == 4
+
+
+# --- the web pages: choosing a secret ballot, voting, the code shown once --------------------
+
+
+def test_the_back_office_creates_a_secret_matter(client, official, commune):
+    village = make_village(commune, households=2)
+    client.force_login(official)
+    page = client.get(reverse("decisions:bo_list", args=[commune.code]))
+    assert 'name="secret"' in page.content.decode()
+    created = client.post(
+        reverse("decisions:bo_list", args=[commune.code]),
+        {
+            "matter_type": "6", "title": "Giờ mở cửa nhà văn hóa",
+            "question": "Mở cửa đến 21 giờ?", "villages": [village.pk], "secret": "on",
+        },
+    )  # fmt: skip
+    assert created.status_code == 302
+    assert Matter.objects.get(commune=commune).secret is True
+
+
+def test_the_vote_page_shows_the_code_once_and_changes_with_it(client, secret):
+    matter, mv = secret
+    rep = representative(households_of(mv.village)[0])
+    client.force_login(rep)
+    page_url = reverse("decisions:vote", args=[mv.pk])
+    first = client.post(page_url, {"option": option(matter, REJECT).pk})
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "no-store"
+    html = first.content.decode()
+    code = re.search(r"<code class=\"hash\" data-tracking-code>([^<]+)</code>", html).group(1)
+    assert CODE.match(code)
+    assert_accessible(first.content)
+    again = client.get(page_url).content.decode()
+    assert code not in again  # shown once
+    assert 'name="tracking_code"' in again
+    refused = client.post(page_url, {"option": option(matter).pk})
+    assert refused.status_code == 400
+    assert SecretChoice.objects.get().option.kind == REJECT
+    changed = client.post(page_url, {"option": option(matter).pk, "tracking_code": code})
+    assert changed.status_code == 302
+    assert SecretChoice.objects.get().option.kind == APPROVE
+    assert Vote.objects.get().option is None
