@@ -181,9 +181,14 @@ def _own_household(actor: Any, mv: MatterVillage) -> Any:
             code="forbidden",
         )
     require(actor, Action.VOTE_CAST, household)
-    if household.village_id != mv.village_id:
+    # A household that moved mid-vote still votes where it was at the opening (the snapshot).
+    if household.village_id != mv.village_id and not _was_here(mv, household):
         raise PermissionDenied(_("Your household is not in this village."), code="forbidden")
     return household
+
+
+def _was_here(mv: MatterVillage, household: Any) -> bool:
+    return services.eligible_households(mv).filter(pk=household.pk).exists()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -135,7 +135,8 @@ def _adopted(matter: Matter, villages: list[MatterVillage]) -> bool | None:
     if matter.commune_wide:
         # Law 10/2022 Art. 21(1): two thirds or more of the villages.
         return rules.villages_pass(sum(bool(v.adopted) for v in villages), len(villages))
-    return bool(villages) and all(v.adopted for v in villages)
+    # Law 10/2022 Art. 20, 21(1): each village decides; adopted where one adopted it.
+    return any(v.adopted for v in villages)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -827,8 +828,12 @@ def vote(request: HttpRequest, matter_village_id: int) -> HttpResponse:
         mv is None
         or household is None
         or household.commune_id != mv.commune_id
-        or household.village_id != mv.village_id
         or mv.matter.status == Matter.Status.DRAFT
+        # A household that moved mid-vote still votes where it was at the opening.
+        or (
+            household.village_id != mv.village_id
+            and not services.eligible_households(mv).filter(pk=household.pk).exists()
+        )
     ):
         raise Http404
     matter = mv.matter

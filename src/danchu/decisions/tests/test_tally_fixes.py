@@ -10,12 +10,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from danchu.core.errors import ValidationFailed
 from danchu.core.models import AuditEntry
 from danchu.decisions import selectors, services
+from danchu.decisions.figures import decision_figures
 from danchu.decisions.models import EligibleHousehold, Option, Vote
 from danchu.decisions.rules import Form, MatterType
 from danchu.decisions.tests.factories import (
@@ -240,6 +244,8 @@ def test_a_several_village_matter_is_decided_village_by_village(
         _meeting(official, matter, village, yes)
     matter = services.matter_close(actor=official, matter=matter)
     outcome = selectors.matter_outcome(matter)
+    today = timezone.localdate()
+    assert decision_figures(commune, today, today).matters.adopted == int(adopted)
     assert outcome.per_village
     assert outcome.adopted_villages == adopted_villages
     assert outcome.adopted is adopted
@@ -259,3 +265,30 @@ def test_a_commune_wide_matter_still_needs_two_thirds_of_the_villages(commune, c
     assert not outcome.per_village
     assert outcome.adopted_villages == 2
     assert outcome.adopted is True
+
+
+def test_a_mover_votes_in_its_opening_village_through_the_api_and_the_page(
+    client, commune, official
+):
+    from danchu.api.tests.helpers import auth, token_for
+
+    matter, mv_a, mv_b = _open_online_two(official, commune)
+    mover = households_of(mv_a.village)[0]
+    Household.objects.filter(pk=mover.pk).update(village=mv_b.village)
+    rep = representative(Household.objects.get(pk=mover.pk))
+    headers = auth(token_for(rep))
+    body = json.dumps({"option_id": option(matter).pk})
+    moved_from = client.post(
+        f"/api/v1/matter-villages/{mv_a.pk}/vote", body, content_type="application/json",
+        **headers,
+    )  # fmt: skip
+    assert moved_from.status_code == 200, moved_from.content
+    moved_to = client.post(
+        f"/api/v1/matter-villages/{mv_b.pk}/vote", body, content_type="application/json",
+        **headers,
+    )  # fmt: skip
+    assert moved_to.status_code == 409
+    assert moved_to.json()["code"] == "not_eligible"
+    client.force_login(rep)
+    assert client.get(reverse("decisions:vote", args=[mv_a.pk])).status_code == 200
+    assert Vote.objects.filter(household=mover).count() == 1
