@@ -465,3 +465,17 @@ def test_the_vote_page_shows_the_code_once_and_changes_with_it(client, secret):
     assert changed.status_code == 302
     assert SecretChoice.objects.get().option.kind == APPROVE
     assert Vote.objects.get().option is None
+
+
+def test_the_online_record_lists_participants_and_opinions_apart(secret):
+    """Decree 59/2023 Art. 5(4)(a), form 03: the participants by name and the other opinions,
+    without names — in a secret ballot the opinions come from the unlinked choices."""
+    from danchu.decisions.documents import _online_voters
+
+    matter, mv = secret
+    a, b = households_of(mv.village)[:2]
+    _vote(mv, a, OTHER, other_opinion="Làm vào mùa khô")
+    _vote(mv, b, APPROVE)
+    names, opinions = _online_voters(mv)
+    assert len(names) == 2
+    assert opinions == ["Làm vào mùa khô"]
