@@ -211,7 +211,9 @@ def result_digest(outcome: MatterOutcome) -> str:
                 "village": o.matter_village.village_id,
                 "total_households": o.total_households,
                 "counts": {str(k): v for k, v in sorted(o.counts.items())},
-                **({"blank": o.blank, "spoiled": o.spoiled} if o.issued else {}),
+                # Only when there are any: results sealed before blank and spoiled ballots were
+                # reported keep their digest.
+                **({"blank": o.blank, "spoiled": o.spoiled} if o.blank or o.spoiled else {}),
             }
             for o in outcome.villages
         ],
