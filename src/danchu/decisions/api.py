@@ -27,8 +27,10 @@ from danchu.api.auth import actor_of
 from danchu.api.schemas import MAX_PK, PageParams, paginate, with_errors
 from danchu.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from danchu.decisions import rules, selectors, services
+from danchu.decisions.bulletin_views import bulletin_payload
 from danchu.decisions.models import Matter, MatterVillage, Option, Vote
 from danchu.decisions.schemas import (
+    BulletinOut,
     MatterDetailOut,
     MatterFilters,
     MatterIn,
@@ -36,6 +38,8 @@ from danchu.decisions.schemas import (
     MatterPage,
     MyVoteOut,
     TallyOut,
+    TrackingCheckIn,
+    TrackingCheckOut,
     VoteIn,
     form_labels,
     matter_out,
@@ -177,9 +181,14 @@ def _own_household(actor: Any, mv: MatterVillage) -> Any:
             code="forbidden",
         )
     require(actor, Action.VOTE_CAST, household)
-    if household.village_id != mv.village_id:
+    # A household that moved mid-vote still votes where it was at the opening (the snapshot).
+    if household.village_id != mv.village_id and not _was_here(mv, household):
         raise PermissionDenied(_("Your household is not in this village."), code="forbidden")
     return household
+
+
+def _was_here(mv: MatterVillage, household: Any) -> bool:
+    return services.eligible_households(mv).filter(pk=household.pk).exists()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,6 +279,54 @@ def matter_tally(request: HttpRequest, matter_id: int = IdPath) -> Any:
     return tally_out(outcome, options, hash_matches=matches)
 
 
+def _secret(request: HttpRequest, matter_id: int) -> Matter:
+    matter, _official = _visible(actor_of(request), matter_id)
+    if not matter.secret:
+        raise _not_found()
+    return matter
+
+
+@router.get(
+    "/matters/{matter_id}/bulletin",
+    response=with_errors({200: BulletinOut}),
+    auth=PUBLIC,
+    openapi_extra=PUBLIC_OPENAPI,
+    operation_id="matter_bulletin",
+)
+def matter_bulletin(request: HttpRequest, matter_id: int = IdPath) -> Any:
+    """A closed secret ballot's bulletin: every counted choice by tracking-code digest, and the
+    seal (the SHA-256 of ``canonical``, in the audit trail). 404 for a matter that is not a
+    secret ballot; 409 while it is open (no running tally)."""
+    matter = _secret(request, matter_id)
+    if matter.status != Matter.Status.CLOSED:
+        raise _Conflict(_("The counts are published once the vote is closed."), code="not_closed")
+    return bulletin_payload(matter, selectors.bulletin(matter))
+
+
+@router.post(
+    "/matters/{matter_id}/bulletin/check",
+    response=with_errors({200: TrackingCheckOut}),
+    auth=PUBLIC,
+    openapi_extra=PUBLIC_OPENAPI,
+    operation_id="matter_bulletin_check",
+)
+def matter_bulletin_check(
+    request: HttpRequest, payload: TrackingCheckIn, matter_id: int = IdPath
+) -> Any:
+    """Whether the ballot of this tracking code is counted, and its choice (open or closed).
+    Nothing about any household: the code's holder alone knows whose ballot it is. A POST, so
+    that the code stays out of URLs and access logs (which also hold the voter's address)."""
+    matter = _secret(request, matter_id)
+    digest = services.tracking_digest(matter.pk, payload.code)
+    line = selectors.bulletin_lookup(matter, digest)
+    return {
+        "matter": matter.pk, "tracking_digest": digest, "counted": line is not None,
+        "village_code": line.village_code if line else None,
+        "option_id": line.option_id if line else None,
+        "option": line.option_label if line else None,
+    }  # fmt: skip
+
+
 # ---------------------------------------------------------------------------------------------
 # Officials: create, open, close
 
@@ -290,7 +347,7 @@ def matter_create(request: HttpRequest, payload: MatterIn, code: str = CodePath)
             actor=actor, commune=commune, matter_type=payload.matter_type, title=payload.title,
             question=payload.question, description=payload.description,
             village_ids=payload.village_ids, commune_wide=payload.commune_wide,
-            candidates=payload.candidates, dismissal=payload.dismissal,
+            candidates=payload.candidates, dismissal=payload.dismissal, secret=payload.secret,
         )  # fmt: skip
     return Status(201, _reload(request, created.pk))
 
@@ -369,8 +426,9 @@ def vote_cast(request: HttpRequest, payload: VoteIn, matter_village_id: int = Id
         )
     with _service(rename={"option": "option_id"}):
         vote = services.vote_cast(
-            actor=actor, matter_village=mv, option=option, other_opinion=payload.other_opinion
-        )
+            actor=actor, matter_village=mv, option=option, other_opinion=payload.other_opinion,
+            tracking_code=payload.tracking_code,
+        )  # fmt: skip
     return my_vote_out(mv, vote)
 
 

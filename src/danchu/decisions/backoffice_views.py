@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -134,7 +135,8 @@ def _adopted(matter: Matter, villages: list[MatterVillage]) -> bool | None:
     if matter.commune_wide:
         # Law 10/2022 Art. 21(1): two thirds or more of the villages.
         return rules.villages_pass(sum(bool(v.adopted) for v in villages), len(villages))
-    return bool(villages) and all(v.adopted for v in villages)
+    # Law 10/2022 Art. 20, 21(1): each village decides; adopted where one adopted it.
+    return any(v.adopted for v in villages)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -175,6 +177,7 @@ def matter_list(request: HttpRequest, code: str) -> HttpResponse:
                     commune_wide=data.get("commune_wide", False),
                     candidates=data["candidates"],
                     dismissal=data["dismissal"],
+                    secret=data.get("secret", False),
                 )
             except ApplicationError as error:
                 status = _put(form, error)
@@ -803,6 +806,13 @@ def _own_household(request: HttpRequest) -> Household | None:
     return resident.household if resident is not None else None
 
 
+def _vote_saved(request: HttpRequest, mv: MatterVillage) -> HttpResponse:
+    messages.success(
+        request, _("Your household's vote is saved. You may change it until the vote closes.")
+    )
+    return redirect("decisions:vote", matter_village_id=mv.pk)
+
+
 @login_required
 @permission_errors
 def vote(request: HttpRequest, matter_village_id: int) -> HttpResponse:
@@ -818,8 +828,12 @@ def vote(request: HttpRequest, matter_village_id: int) -> HttpResponse:
         mv is None
         or household is None
         or household.commune_id != mv.commune_id
-        or household.village_id != mv.village_id
         or mv.matter.status == Matter.Status.DRAFT
+        # A household that moved mid-vote still votes where it was at the opening.
+        or (
+            household.village_id != mv.village_id
+            and not services.eligible_households(mv).filter(pk=household.pk).exists()
+        )
     ):
         raise Http404
     matter = mv.matter
@@ -835,21 +849,23 @@ def vote(request: HttpRequest, matter_village_id: int) -> HttpResponse:
     )
     other_channel = current_vote is not None and current_vote.channel != Vote.Channel.ONLINE
     initial = {}
-    if current_vote is not None and not other_channel:
+    if current_vote is not None and not other_channel and not matter.secret:
         initial = {"option": current_vote.option_id, "other_opinion": current_vote.other_opinion}
     posted = request.method == "POST"
     form = VoteForm(request.POST if posted else None, options=options, initial=initial)
     status = 200
     page_error = ""
+    tracking_code = ""
     if posted:
         status = 400
         if form.is_valid():
             try:
-                services.vote_cast(
+                cast = services.vote_cast(
                     actor=request.user,
                     matter_village=mv,
                     option=form.options[form.cleaned_data["option"]],
                     other_opinion=form.cleaned_data["other_opinion"],
+                    tracking_code=form.cleaned_data["tracking_code"],
                 )
             except ApplicationError as error:
                 status = _status_of(error)
@@ -858,11 +874,13 @@ def vote(request: HttpRequest, matter_village_id: int) -> HttpResponse:
                 else:
                     page_error = error.message
             else:
-                messages.success(
-                    request,
-                    _("Your household's vote is saved. You may change it until the vote closes."),
-                )
-                return redirect("decisions:vote", matter_village_id=mv.pk)
+                if not cast.tracking_code:
+                    return _vote_saved(request, mv)
+                # A secret vote's tracking code is shown once, in this response only: not in
+                # the session, a message or a redirect URL, where it would sit by the household.
+                tracking_code = cast.tracking_code
+                current_vote, status = cast, 200
+                form = VoteForm(None, options=options)
     context = {
         "matter": matter,
         "mv": mv,
@@ -873,5 +891,12 @@ def vote(request: HttpRequest, matter_village_id: int) -> HttpResponse:
         "open_now": open_now,
         "form": form,
         "page_error": page_error,
+        "tracking_code": tracking_code,
+        "bulletin_url": reverse("decisions:public_bulletin", args=[matter.commune.code, matter.pk])
+        if matter.secret
+        else "",
     }
-    return render(request, "decisions/vote/vote.html", context, status=status)
+    response = render(request, "decisions/vote/vote.html", context, status=status)
+    if tracking_code:
+        response["Cache-Control"] = "no-store"  # the code is for this one reading only
+    return response

@@ -10,8 +10,9 @@ Closed matters, each decided in one village by the form the law allows for it:
   the village decided by household ballot — adopted;
 * a village-head election (clause 4) at a meeting by secret ballot, one candidate — elected;
 * the inspection board member (clause 5) at a meeting, two candidates — one elected;
-* another self-managed matter (clause 6) voted online after more than half of the households
-  agreed to vote online (Decree 59/2023 Art. 5(2)(c)) — adopted;
+* another self-managed matter (clause 6) voted online by secret ballot after more than half of
+  the households agreed to vote online (Decree 59/2023 Art. 5(2)(c)) — adopted, with its public
+  bulletin of tracking-code digests;
 
 and two open ones: a meeting still to come, and an online vote running in the villages of the
 demo's signed-in household representatives (the slips printed by ``danchu demo``), who can
@@ -43,12 +44,14 @@ from danchu.decisions import services
 from danchu.decisions.models import (
     Ballot,
     Consent,
+    EligibleHousehold,
     Initiative,
     Matter,
     MatterVillage,
     MeetingAttendance,
     OnlineOptIn,
     Option,
+    SecretChoice,
     Vote,
     VoteConflict,
 )
@@ -131,12 +134,13 @@ class _Loader:
     def create(
         self, village: Village | Sequence[Village], matter_type: int, title: str, question: str,
         description: str = "", candidates: Sequence[str] | None = None, actor: Any = None,
+        secret: bool = False,
     ) -> Matter:  # fmt: skip
         villages = [village] if isinstance(village, Village) else list(village)
         return services.matter_create(
             actor=actor or self.head(villages[0]), commune=self.commune, matter_type=matter_type,
             title=title, question=question, description=description,
-            village_ids=[v.pk for v in villages], candidates=candidates,
+            village_ids=[v.pk for v in villages], candidates=candidates, secret=secret,
         )  # fmt: skip
 
     @staticmethod
@@ -345,6 +349,7 @@ class _Loader:
             f"Giờ mở loa truyền thanh và lịch vệ sinh đường làng {village.name}",
             "Bà con có đồng ý phát loa truyền thanh thôn lúc 6 giờ 00 và 17 giờ 30 hằng ngày, "
             "tổng vệ sinh đường làng sáng Chủ nhật đầu tháng không?",
+            secret=True,  # by secret ballot: a public bulletin by tracking code
         )  # fmt: skip
         mv = self.mv(matter, village)
         households = self.shuffled(village)
@@ -502,6 +507,8 @@ def demo_reset(commune: AdministrativeUnit) -> int:
     count = Matter.objects.filter(commune=commune).count()
     VoteConflict.objects.filter(commune=commune).delete()
     Vote.objects.filter(commune=commune).delete()
+    SecretChoice.objects.filter(commune=commune).delete()
+    EligibleHousehold.objects.filter(commune=commune).delete()
     Ballot.objects.filter(commune=commune).delete()
     MeetingAttendance.objects.filter(commune=commune).delete()
     OnlineOptIn.objects.filter(commune=commune).delete()

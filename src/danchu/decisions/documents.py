@@ -37,7 +37,7 @@ from django.utils import timezone, translation
 
 from danchu.core.text import fold_vi
 from danchu.decisions import rules
-from danchu.decisions.models import Ballot, MatterVillage, Option, Vote
+from danchu.decisions.models import Ballot, MatterVillage, Option, SecretChoice, Vote
 from danchu.decisions.recognition import decided_on
 from danchu.decisions.rules import Form, MatterType
 from danchu.decisions.selectors import MatterOutcome, VillageOutcome
@@ -547,8 +547,14 @@ def _online_voters(mv: MatterVillage) -> tuple[list[str], list[str]]:
     opinions = sorted(
         v.other_opinion.strip()
         for v in votes
-        if v.option.kind == Option.Kind.OTHER and v.other_opinion.strip()
+        if v.option is not None and v.option.kind == Option.Kind.OTHER and v.other_opinion.strip()
     )
+    if mv.matter.secret:
+        # A secret ballot's opinions are on its unlinked choices (they name no household).
+        texts = SecretChoice.objects.filter(
+            matter_village=mv, option__kind=Option.Kind.OTHER
+        ).values_list("other_opinion", flat=True)
+        opinions = sorted(t.strip() for t in texts if t.strip())
     return sorted(names, key=fold_vi), opinions
 
 

@@ -181,7 +181,9 @@ def decision_figures(
             # Law 10/2022 Art. 21(1): two thirds or more of the villages.
             adopted = rules.villages_pass(adopting, concerned)
         else:
-            adopted = 0 < adopting == concerned
+            # Law 10/2022 Art. 20, 21(1): each village decides; adopted where one adopted it
+            # (as selectors.matter_outcome).
+            adopted = adopting > 0
         counts = by_type[matter_row["matter_type"]]
         counts.matters += 1
         counts.adopted += adopted

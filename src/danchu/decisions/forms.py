@@ -113,6 +113,10 @@ class MatterCreateForm(forms.Form):
     dismissal = forms.BooleanField(
         label=_("This is a dismissal (village head or board member)"), required=False
     )
+    secret = forms.BooleanField(
+        label=_("Secret ballot (tracking codes and a public bulletin; meeting or online)"),
+        required=False,
+    )
     # The service's field names → this form's.
     renames = {"village_ids": "villages"}
 
@@ -260,6 +264,10 @@ class VoteForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # Secret ballot: the code given at the first vote, needed to change the choice.
+    tracking_code = forms.CharField(
+        label=_("Your tracking code (to change a secret vote)"), required=False, max_length=40
     )
 
     def __init__(self, *args: Any, options: Sequence[Option], **kwargs: Any) -> None:

@@ -13,6 +13,8 @@ Every row carries its commune key (``commune``) for sharding (docs/scaling.md).
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -24,12 +26,14 @@ from danchu.territory.models import AdministrativeUnit, Household, Village
 __all__ = [
     "Ballot",
     "Consent",
+    "EligibleHousehold",
     "Initiative",
     "Matter",
     "MatterVillage",
     "MeetingAttendance",
     "OnlineOptIn",
     "Option",
+    "SecretChoice",
     "Vote",
     "VoteConflict",
 ]
@@ -64,6 +68,11 @@ class Matter(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # SHA-256 of the closed tally (also written to the audit trail): anyone can recompute it.
     result_hash = models.CharField(max_length=64, blank=True)
+    # Secret ballot (Law 10/2022 Art. 18(4)(d)): who took part is recorded, not what each
+    # household chose; the choices are published on a bulletin by tracking-code digest.
+    secret = models.BooleanField(_("secret ballot"), default=False)
+    # SHA-256 of the bulletin at closing (secret ballots): sealed in the audit trail.
+    bulletin_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -126,6 +135,9 @@ class MatterVillage(models.Model):
     # Law 10/2022 Art. 21(1): the denominator is all households of the village, fixed when the
     # matter opens so that a household moving in later changes nothing.
     total_households = models.PositiveIntegerField(_("households of the village"))
+    # True once the eligible households were snapshot at opening (:class:`EligibleHousehold`):
+    # who may vote is then the snapshot, not the household's village today.
+    eligibility_frozen = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     notice_on = models.DateField(_("notice given on"), null=True, blank=True)
     held_on = models.DateField(_("held on"), null=True, blank=True)
@@ -262,7 +274,11 @@ class Vote(models.Model):
         MatterVillage, on_delete=models.PROTECT, related_name="votes"
     )
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
-    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="votes")
+    # Empty in a secret ballot: the row records participation only; the choice is a
+    # :class:`SecretChoice` that no row links to the household.
+    option = models.ForeignKey(
+        Option, on_delete=models.PROTECT, null=True, blank=True, related_name="votes"
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     other_opinion = models.CharField(_("other opinion"), max_length=1000, blank=True)
     cast_by = models.ForeignKey(
@@ -270,6 +286,9 @@ class Vote(models.Model):
     )
     cast_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now=True)
+    # A secret ballot's tracking code, set on the instance returned to the voter when the
+    # choice is first stored: shown once, never saved (only its digest is, on the choice).
+    tracking_code = ""
 
     class Meta:
         constraints = [
@@ -286,6 +305,66 @@ class Vote(models.Model):
         return f"{self.household_id} → {self.option_id}"
 
 
+class SecretChoice(models.Model):
+    """One counted choice of a secret ballot, not linked to any household.
+
+    It carries no household, no user and no time, and its key is random (not in insertion
+    order), so neither a row nor its neighbours tell whose choice it is. The household knows
+    its tracking code; only the code's digest is stored, and published on the bulletin with
+    the choice, so the household can check its ballot is counted and anyone can recount.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="secret_choices")
+    matter_village = models.ForeignKey(
+        MatterVillage, on_delete=models.PROTECT, related_name="secret_choices"
+    )
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
+    other_opinion = models.CharField(_("other opinion"), max_length=1000, blank=True)
+    # SHA-256 of the tracking code (see ``services.tracking_digest``).
+    tracking_digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "matter", "tracking_digest"], name="secret_choice_unique_code"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["matter", "matter_village", "option"], name="secret_choice_tally"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_digest[:12]
+
+
+class EligibleHousehold(models.Model):
+    """A household that decides the matter in this village, snapshot when the matter opens.
+
+    Law 10/2022 Art. 21(1): the denominator is the village's households; fixed at opening so
+    that a household moving to another village mid-vote neither votes twice nor changes
+    either village's denominator.
+    """
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="+")
+    matter_village = models.ForeignKey(
+        MatterVillage, on_delete=models.CASCADE, related_name="eligible"
+    )
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "matter", "household"], name="eligible_once_per_matter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter_village_id}: {self.household_id}"
+
+
 class VoteConflict(models.Model):
     """A second vote for a household that already voted through another channel: kept for the
     counting committee to resolve, never silently dropped."""
@@ -294,7 +373,10 @@ class VoteConflict(models.Model):
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="conflicts")
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=10, choices=Vote.Channel.choices)
-    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
+    # Empty in a secret ballot (the household's choice is never linked to it).
+    option = models.ForeignKey(
+        Option, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     ballot = models.ForeignKey(Ballot, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)

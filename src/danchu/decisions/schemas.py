@@ -78,6 +78,10 @@ class MatterIn(_Input):
         None, max_length=services.CANDIDATES_MAX, description="An election's candidates."
     )
     dismissal: bool = Field(False, description="A dismissal vote (clauses 4–5).")
+    secret: bool = Field(
+        False, description="Secret ballot: participation recorded, choices published "
+        "unlinked on a bulletin by tracking-code digest (Law Art. 18(4)(d)).",
+    )  # fmt: skip
 
 
 class VillagePlanIn(_Input):
@@ -109,6 +113,10 @@ class VoteIn(_Input):
     other_opinion: str = Field(
         "", max_length=services.OPINION_MAX, pattern=TEXT_PATTERN,
         description='Only with the "other opinion" option.',
+    )  # fmt: skip
+    tracking_code: str = Field(
+        "", max_length=40, pattern=r"^[0-9A-Za-z\- ]*$",
+        description="Secret ballot: the code given at the first vote, to change the choice.",
     )  # fmt: skip
 
 
@@ -143,6 +151,7 @@ class MatterOut(Schema):
     matter_type: int
     matter_type_label: str
     commune_wide: bool
+    secret: bool = Field(False, description="A secret ballot (a public bulletin by tracking code).")
     title: str
     question: str
     opened_at: datetime | None
@@ -201,6 +210,39 @@ class MyVoteOut(Schema):
     channel: Literal["meeting", "ballot", "online"] | None
     cast_at: datetime | None
     changed_at: datetime | None
+    secret: bool = Field(False, description="A secret ballot: the choice is not linked here.")
+    tracking_code: str = Field(
+        "", description="Secret ballot, first vote only: shown once, never stored; keep it to "
+        "check the bulletin and to change the choice.",
+    )  # fmt: skip
+
+
+class BulletinLineOut(Schema):
+    village_code: str
+    village: str
+    tracking_digest: str = Field(description="SHA-256 of '<matter id>:<tracking code>'.")
+    option_id: int
+    option: str
+
+
+class BulletinOut(Schema):
+    matter: int
+    bulletin_hash: str = Field(description="SHA-256 of the compact, key-sorted JSON of canonical.")
+    canonical: dict[str, Any]
+    ballots: list[BulletinLineOut]
+
+
+class TrackingCheckIn(_Input):
+    code: str = Field(..., min_length=1, max_length=40, pattern=r"^[0-9A-Za-z\- ]+$")
+
+
+class TrackingCheckOut(Schema):
+    matter: int
+    tracking_digest: str
+    counted: bool
+    village_code: str | None
+    option_id: int | None
+    option: str | None
 
 
 def option_out(option: Option) -> dict[str, Any]:
@@ -260,6 +302,7 @@ def matter_out(
         "matter_type": matter.matter_type,
         "matter_type_label": types.get(matter.matter_type, ""),
         "commune_wide": matter.commune_wide,
+        "secret": matter.secret,
         "title": matter.title,
         "question": matter.question,
         "opened_at": matter.opened_at,
@@ -305,6 +348,8 @@ def my_vote_out(mv: MatterVillage, vote: Vote | None) -> dict[str, Any]:
         "voted": vote is not None,
         "option_id": vote.option_id if vote else None,
         "other_opinion": vote.other_opinion if vote else "",
+        "secret": mv.matter.secret,
+        "tracking_code": vote.tracking_code if vote else "",
         "channel": vote.channel if vote else None,
         "cast_at": vote.cast_at if vote else None,
         "changed_at": vote.changed_at if vote else None,

@@ -18,13 +18,18 @@ from django.utils.translation import gettext as _
 from danchu.accounts.permissions import Action, get_for_actor, restrict
 from danchu.core.errors import PermissionDenied
 from danchu.decisions import rules
-from danchu.decisions.models import Matter, MatterVillage, Option, Vote
+from danchu.decisions.models import Ballot, Matter, MatterVillage, Option, SecretChoice, Vote
 from danchu.decisions.rules import Form, MatterType
 from danchu.territory.models import AdministrativeUnit
 
 __all__ = [
+    "BulletinLine",
     "MatterOutcome",
     "VillageOutcome",
+    "bulletin",
+    "bulletin_digest",
+    "bulletin_lookup",
+    "bulletin_totals",
     "matter_get",
     "matter_list",
     "matter_outcome",
@@ -57,13 +62,15 @@ def tally(matter: Matter) -> dict[int, dict[int, int]]:
 
     Ballots and online votes are rows of :class:`Vote`, counted in one ``GROUP BY``; a meeting's
     counts (show of hands, or the counting committee's record of a secret ballot) are entered
-    as numbers on the village row.
+    as numbers on the village row. A secret ballot's choices are :class:`SecretChoice` rows
+    (its votes record participation only).
     """
     counts: dict[int, dict[int, int]] = defaultdict(dict)
+    source = SecretChoice.objects if matter.secret else Vote.objects
     rows = (
-        Vote.objects.filter(matter=matter)
+        source.filter(matter=matter)
         .values_list("matter_village_id", "option_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("pk"))
         .order_by()
     )
     for village_id, option_id, n in rows:
@@ -84,6 +91,11 @@ class VillageOutcome:
     winner: Option | None  # an election's candidate who passed
     adopted: bool
     turnout: int
+    # Household ballots (Decree 59/2023 Art. 4(6), form 04): issued, returned, blank, spoiled.
+    issued: int = 0
+    returned: int = 0
+    blank: int = 0
+    spoiled: int = 0
 
     @property
     def total_households(self) -> int:
@@ -98,9 +110,22 @@ class MatterOutcome:
     rule: str = ""
     article: str = ""
 
+    @property
+    def per_village(self) -> bool:
+        """Several villages, not commune-wide: each village's outcome stands on its own."""
+        return not self.matter.commune_wide and len(self.villages) > 1
+
+    @property
+    def adopted_villages(self) -> int:
+        return sum(o.adopted for o in self.villages)
+
 
 def _village_outcome(
-    matter: Matter, village: MatterVillage, counts: dict[int, int], options: list[Option]
+    matter: Matter,
+    village: MatterVillage,
+    counts: dict[int, int],
+    options: list[Option],
+    ballots: dict[str, int],
 ) -> VillageOutcome:
     total = village.total_households
     candidates = [o for o in options if o.kind == Option.Kind.CANDIDATE]
@@ -116,18 +141,48 @@ def _village_outcome(
         approve = [o.pk for o in options if o.kind == Option.Kind.APPROVE]
         approvals = sum(counts.get(pk, 0) for pk in approve)
         adopted = rules.passes(matter.matter_type, approvals, total)
-    turnout = village.present if village.form == Form.MEETING else sum(counts.values())
-    return VillageOutcome(village, counts, approvals, winner, adopted, turnout)
+    if village.form == Form.MEETING:
+        return VillageOutcome(village, counts, approvals, winner, adopted, village.present)
+    # Blank and spoiled ballots are households that took part: they count in the turnout (and
+    # the record's form 04), never as approvals.
+    blank, spoiled = ballots.get(Ballot.Status.BLANK, 0), ballots.get(Ballot.Status.SPOILED, 0)
+    not_back = ballots.get(Ballot.Status.ISSUED, 0) + ballots.get(Ballot.Status.DELIVERED, 0)
+    issued = sum(ballots.values())
+    turnout = sum(counts.values()) + blank + spoiled
+    return VillageOutcome(
+        village, counts, approvals, winner, adopted, turnout,
+        issued=issued, returned=issued - not_back, blank=blank, spoiled=spoiled,
+    )  # fmt: skip
+
+
+def _ballot_statuses(villages: list[MatterVillage]) -> dict[int, dict[str, int]]:
+    """Ballots per village and status, in one ``GROUP BY`` (none asked without paper)."""
+    paper = [v.pk for v in villages if v.form == Form.BALLOT]
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    if paper:
+        rows = (
+            Ballot.objects.filter(matter_village_id__in=paper)
+            .values_list("matter_village_id", "status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for village_id, status, n in rows:
+            found[village_id][status] = n
+    return found
 
 
 def matter_outcome(matter: Matter) -> MatterOutcome:
-    """The outcome of each village and of the matter (four queries)."""
+    """The outcome of each village and of the matter (four queries; five with paper ballots)."""
     options = list(Option.objects.filter(matter=matter).order_by("position"))
     counts = tally(matter)
     villages = list(
         MatterVillage.objects.filter(matter=matter).select_related("village").order_by("village")
     )
-    outcomes = [_village_outcome(matter, v, counts.get(v.pk, {}), options) for v in villages]
+    ballots = _ballot_statuses(villages)
+    outcomes = [
+        _village_outcome(matter, v, counts.get(v.pk, {}), options, ballots.get(v.pk, {}))
+        for v in villages
+    ]
     rule, article = rules.rule_text(matter.matter_type)
     if matter.commune_wide:
         # Law 10/2022 Art. 21(1): a commune-wide contributions or finances matter passes when
@@ -135,7 +190,13 @@ def matter_outcome(matter: Matter) -> MatterOutcome:
         adopted = rules.villages_pass(sum(o.adopted for o in outcomes), len(outcomes))
         rule = f"{rule} {rules.commune_rule_text()}"
     else:
-        adopted = bool(outcomes) and all(o.adopted for o in outcomes)
+        # Law 10/2022 Art. 20, 21(1): the community of each village decides — a matter put to
+        # several villages (not commune-wide) is adopted where a village adopts it; one
+        # village's refusal does not undo another's decision. The matter is "adopted" when at
+        # least one village adopted it; the pages show each village's outcome.
+        adopted = any(o.adopted for o in outcomes)
+        if len(outcomes) > 1:
+            rule = f"{rule} {_('Each village decides for itself: its outcome stands on its own.')}"
     return MatterOutcome(matter, outcomes, adopted, rule, article)
 
 
@@ -150,6 +211,9 @@ def result_digest(outcome: MatterOutcome) -> str:
                 "village": o.matter_village.village_id,
                 "total_households": o.total_households,
                 "counts": {str(k): v for k, v in sorted(o.counts.items())},
+                # Only when there are any: results sealed before blank and spoiled ballots were
+                # reported keep their digest.
+                **({"blank": o.blank, "spoiled": o.spoiled} if o.blank or o.spoiled else {}),
             }
             for o in outcome.villages
         ],
@@ -161,3 +225,78 @@ def result_digest(outcome: MatterOutcome) -> str:
 
 def matter_types_needing_meeting() -> frozenset[int]:
     return frozenset({MatterType.CONVENTION, MatterType.VILLAGE_HEAD, MatterType.BOARD_MEMBERS})
+
+
+# --- the secret ballot's public bulletin ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BulletinLine:
+    """One counted secret choice: the village, the tracking code's digest and the option."""
+
+    village_code: str
+    village_name: str
+    matter_village_id: int
+    tracking_digest: str
+    option_id: int
+    option_label: str
+
+
+def bulletin(matter: Matter) -> list[BulletinLine]:
+    """Every counted choice of a secret ballot, by village then digest (one query). No
+    household, user or time is in it: only what a household needs to find its own ballot and
+    anyone needs to recount."""
+    rows = (
+        SecretChoice.objects.filter(matter=matter)
+        .values_list(
+            "matter_village__village__code",
+            "matter_village__village__name",
+            "matter_village_id",
+            "tracking_digest",
+            "option_id",
+            "option__label",
+        )  # fmt: skip
+        .order_by("matter_village__village__code", "matter_village_id", "tracking_digest")
+    )
+    return [BulletinLine(*row) for row in rows]
+
+
+def bulletin_lookup(matter: Matter, digest: str) -> BulletinLine | None:
+    """The bulletin line of one tracking-code digest, or None."""
+    row = (
+        SecretChoice.objects.filter(matter=matter, tracking_digest=digest)
+        .values_list(
+            "matter_village__village__code",
+            "matter_village__village__name",
+            "matter_village_id",
+            "tracking_digest",
+            "option_id",
+            "option__label",
+        )  # fmt: skip
+        .first()
+    )
+    return BulletinLine(*row) if row is not None else None
+
+
+def bulletin_totals(lines: list[BulletinLine]) -> dict[int, dict[int, int]]:
+    """The tally recounted from the bulletin alone: ``{matter_village id: {option id: n}}``."""
+    totals: dict[int, dict[int, int]] = defaultdict(dict)
+    for line in lines:
+        per_village = totals[line.matter_village_id]
+        per_village[line.option_id] = per_village.get(line.option_id, 0) + 1
+    return dict(totals)
+
+
+def bulletin_canonical(matter_id: int, lines: list[BulletinLine]) -> str:
+    """The text whose SHA-256 seals the bulletin: compact JSON, keys sorted, of
+    ``{"matter": id, "ballots": [[village code, digest, option id], ...]}`` in bulletin order.
+    The JSON download carries the same list, so anyone can recompute the seal."""
+    payload = {
+        "matter": matter_id,
+        "ballots": [[ln.village_code, ln.tracking_digest, ln.option_id] for ln in lines],
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"))
+
+
+def bulletin_digest(matter_id: int, lines: list[BulletinLine]) -> str:
+    return hashlib.sha256(bulletin_canonical(matter_id, lines).encode()).hexdigest()

@@ -25,6 +25,7 @@ proves what happened to each household's vote without exposing what it chose).
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,12 +44,14 @@ from danchu.core.text import fold_vi, normalize_spaces
 from danchu.decisions import rules, selectors
 from danchu.decisions.models import (
     Ballot,
+    EligibleHousehold,
     Initiative,
     Matter,
     MatterVillage,
     MeetingAttendance,
     OnlineOptIn,
     Option,
+    SecretChoice,
     Vote,
     VoteConflict,
 )
@@ -79,6 +82,7 @@ __all__ = [
     "meeting_attendance_record",
     "meeting_result_record",
     "online_opt_in_record",
+    "tracking_digest",
     "vote_cast",
 ]
 
@@ -221,8 +225,16 @@ def eligible_households(matter_village: MatterVillage) -> QuerySet[Household]:
     """The households that decide in this village.
 
     Law 10/2022 Art. 21(1): the denominator is all households of the village, frozen when the
-    matter opens; a household registered after the opening is neither counted nor votes.
+    matter opens; a household registered after the opening is neither counted nor votes. Once
+    open, the households are the snapshot taken then (:class:`EligibleHousehold`): a household
+    that moves to another village mid-vote still votes here, once, and nowhere else.
     """
+    if matter_village.eligibility_frozen:
+        return Household.objects.filter(
+            pk__in=EligibleHousehold.objects.filter(matter_village_id=matter_village.pk).values(
+                "household_id"
+            )
+        )
     households = Household.objects.filter(
         commune_id=matter_village.commune_id, village_id=matter_village.village_id
     )
@@ -339,6 +351,7 @@ def _matter_state(matter: Matter) -> dict[str, Any]:
         "commune_wide": matter.commune_wide,
         "title": matter.title,
         "question": matter.question,
+        "secret": matter.secret,
         "villages": sorted(
             MatterVillage.objects.filter(matter=matter).values_list("village_id", flat=True)
         ),
@@ -362,12 +375,16 @@ def matter_create(
     candidates: Sequence[str] | None = None,
     dismissal: bool = False,
     initiative: Initiative | None = None,
+    secret: bool = False,
 ) -> Matter:
     """Put a matter to the households (a draft until it opens).
 
     A village matter is proposed by the village head (Law 10/2022 Art. 16(2)) — they may only
     name their own village; a commune-wide one by the commune chair, only for contributions and
     community finances (Art. 16(1), 21(1)).
+
+    ``secret``: the households vote by secret ballot (Law 10/2022 Art. 18(4)(d)); an online
+    vote then records who took part and, apart, each choice under a tracking code.
     """
     if commune_wide:
         require(actor, Action.MATTER_COMMUNE_WIDE, commune)
@@ -428,7 +445,7 @@ def matter_create(
     matter = Matter.objects.create(
         commune=commune, matter_type=matter_type, commune_wide=commune_wide, title=title,
         question=question, description=description, initiative=initiative,
-        created_by=_person(actor),
+        created_by=_person(actor), secret=bool(secret),
     )  # fmt: skip
     Option.objects.bulk_create(
         Option(commune=commune, matter=matter, position=i, kind=kind, label=label)
@@ -510,6 +527,19 @@ def _plan_errors(
 PLAN_AHEAD_DAYS = 366
 
 
+# A paper ballot entered per household (double entry on the household's ballot) would link
+# the household to its choice: a secret matter is decided at a meeting or online.
+def _secret_paper_refusal() -> Refusal:
+    return Refusal(
+        _(
+            "A secret ballot is held at the meeting (counted by the counting committee) or "
+            "online with tracking codes; household paper ballots are not available for a "
+            "secret matter."
+        ),
+        "Luật 10/2022 Điều 18(4)(d)",
+    )
+
+
 @transaction.atomic
 def matter_open(
     *,
@@ -570,9 +600,13 @@ def matter_open(
     errors.raise_if_any()
     is_election = Option.objects.filter(matter=matter, kind=Option.Kind.CANDIDATE).exists()
     frozen: list[dict[str, Any]] = []
+    snapshot: list[EligibleHousehold] = []
     for mv, plan, team_names in chosen:
         prefix = _village_prefix(mv, many)
-        total = eligible_households(mv).count()
+        if matter.secret and plan.form == Form.BALLOT:
+            raise ApplicationError(prefix + str(_secret_paper_refusal()), code="secret_paper")
+        eligible = list(eligible_households(mv).values_list("pk", flat=True))
+        total = len(eligible)
         if total == 0:
             raise ApplicationError(
                 prefix + _("This village has no households: enter them first."),
@@ -599,11 +633,24 @@ def matter_open(
         mv.notice_on, mv.held_on, mv.closes_at = plan.notice_on, plan.held_on, plan.closes_at
         mv.team = team_names if plan.form != Form.MEETING else []
         mv.status = MatterVillage.Status.OPEN
+        # Law 10/2022 Art. 21(1): who decides is fixed now, with the denominator — a household
+        # moving village mid-vote votes where it was at the opening, once.
+        mv.eligibility_frozen = True
+        snapshot.extend(
+            EligibleHousehold(
+                commune_id=mv.commune_id, matter_id=matter.pk, matter_village=mv, household_id=h
+            )
+            for h in eligible
+        )
         frozen.append(_village_state(mv))
     MatterVillage.objects.bulk_update(
         [mv for mv, _plan, _team in chosen],
-        ["form", "total_households", "notice_on", "held_on", "closes_at", "team", "status"],
-    )
+        [
+            "form", "total_households", "notice_on", "held_on", "closes_at", "team", "status",
+            "eligibility_frozen",
+        ],
+    )  # fmt: skip
+    EligibleHousehold.objects.bulk_create(snapshot, batch_size=5000)
     matter.status = Matter.Status.OPEN
     matter.opened_at = now
     matter.save(update_fields=["status", "opened_at"])
@@ -944,6 +991,8 @@ def matter_switch_to_ballot(
             ),
             "meeting_reachable",
         )
+    if matter.secret:
+        raise _refuse(_secret_paper_refusal(), "secret_paper")
     refusal = rules.form_refusal(matter.matter_type, Form.BALLOT, meeting_unreachable=True)
     if refusal is not None:  # pragma: no cover - the rules allow the fallback for every type
         raise _refuse(refusal, "form_refused")
@@ -1153,7 +1202,7 @@ def _conflict(
     mv: MatterVillage,
     household_id: int,
     channel: str,
-    option: Option,
+    option: Option | None,
     ballot: Ballot | None = None,
 ) -> VoteConflict:
     """Keep a second vote of a household for the counting committee (never dropped)."""
@@ -1329,7 +1378,12 @@ def ballot_resolve(*, actor: Any, ballot: Ballot, entry: Any, reason: str) -> Ba
 
 @transaction.atomic
 def _vote_cast(
-    *, actor: Any, matter_village: MatterVillage, option: Option, other_opinion: str
+    *,
+    actor: Any,
+    matter_village: MatterVillage,
+    option: Option,
+    other_opinion: str,
+    tracking_code: str = "",
 ) -> Vote | VoteConflict:
     household = _own_household(actor)
     if household is None or household.commune_id != matter_village.commune_id:
@@ -1343,14 +1397,20 @@ def _vote_cast(
     # The village row is locked so that a vote and the closing are serialised: a vote either
     # is in the sealed tally or is refused.
     mv = _lock_village(matter_village)
-    if household.village_id != mv.village_id:
+    # Once the households are snapshot, the village at the opening decides, not today's: a
+    # household that moved away mid-vote still votes here (and only here).
+    eligible = eligible_households(mv).filter(pk=household.pk).exists()
+    if not eligible and household.village_id != mv.village_id:
         raise PermissionDenied(_("Your household is not in this village."), code="forbidden")
     _expect_open_village(mv, Form.ONLINE)
     if mv.closes_at is not None and timezone.now() >= mv.closes_at:
         raise WrongState(_("The online vote is closed."), code="voting_closed")
-    if not eligible_households(mv).filter(pk=household.pk).exists():
+    if not eligible:
         raise WrongState(
-            _("Your household was registered after the vote opened: it does not vote on it."),
+            _(
+                "Your household was not among this village's households when the vote opened: "
+                "it does not vote here."
+            ),
             code="not_eligible",
         )
     errors = _Errors()
@@ -1360,6 +1420,11 @@ def _vote_cast(
     if opinion and option.kind != Option.Kind.OTHER:
         errors.add("other_opinion", _('Write an opinion only with "other opinion".'))
     errors.raise_if_any()
+    if mv.matter.secret:
+        return _secret_vote(
+            actor=actor, mv=mv, household_id=household.pk, option=option, opinion=opinion,
+            tracking_code=tracking_code,
+        )  # fmt: skip
     changed = Vote.objects.filter(matter_id=mv.matter_id, household=household).exists()
     stored = _store_vote(
         actor=actor, mv=mv, household_id=household.pk, option=option,
@@ -1378,10 +1443,20 @@ def _vote_cast(
 
 
 def vote_cast(
-    *, actor: Any, matter_village: MatterVillage, option: Option, other_opinion: str = ""
+    *,
+    actor: Any,
+    matter_village: MatterVillage,
+    option: Option,
+    other_opinion: str = "",
+    tracking_code: str = "",
 ) -> Vote:
     """A household representative votes online for their household; until the vote closes they
     may change their choice (the same row is updated).
+
+    In a secret ballot the returned vote records participation only (no option) and carries,
+    the first time, ``tracking_code``: shown once to the voter, never stored. To change the
+    choice the voter gives that code back (``tracking_code``); without it a second vote is
+    refused (``tracking_code_needed``), so a household is never counted twice.
 
     A household already counted through another channel gets no second vote: the attempt is
     kept as a :class:`VoteConflict` for the counting committee and :class:`AlreadyVoted` (409,
@@ -1389,8 +1464,9 @@ def vote_cast(
     so the refusal does not erase it — call this outside an enclosing transaction.
     """
     stored = _vote_cast(
-        actor=actor, matter_village=matter_village, option=option, other_opinion=other_opinion
-    )
+        actor=actor, matter_village=matter_village, option=option, other_opinion=other_opinion,
+        tracking_code=tracking_code,
+    )  # fmt: skip
     if isinstance(stored, VoteConflict):
         raise AlreadyVoted(
             _(
@@ -1401,6 +1477,93 @@ def vote_cast(
             extra={"conflict_id": stored.pk},
         )
     return stored
+
+
+# --- secret ballot: participation and an unlinked choice -------------------------------------
+
+# 12 characters of the serial alphabet (60 bits): not guessable, read aloud without look-alikes.
+_TRACKING_LENGTH = 12
+
+
+def _normal_code(code: str) -> str:
+    return "".join(c for c in str(code).upper() if c.isalnum())
+
+
+def tracking_digest(matter_id: int, code: str) -> str:
+    """SHA-256 of ``<matter id>:<code>`` (code without spaces or dashes, upper case): what the
+    bulletin publishes; the voter, who alone knows the code, can recompute it."""
+    return hashlib.sha256(f"{matter_id}:{_normal_code(code)}".encode()).hexdigest()
+
+
+def _new_tracking_code() -> str:
+    raw = "".join(secrets.choice(_SERIAL_ALPHABET) for _n in range(_TRACKING_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, _TRACKING_LENGTH, 4))
+
+
+def _secret_vote(
+    *, actor: Any, mv: MatterVillage, household_id: int, option: Option, opinion: str,
+    tracking_code: str,
+) -> Vote | VoteConflict:  # fmt: skip
+    """A secret online vote: the household's :class:`Vote` row records only that it took part
+    (the one-vote constraint still holds across channels); its choice is a
+    :class:`SecretChoice` found again only through the tracking code."""
+    existing = _existing_vote(mv.matter_id, household_id)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                vote = Vote.objects.create(
+                    commune_id=mv.commune_id, matter_id=mv.matter_id, matter_village=mv,
+                    household_id=household_id, option=None, channel=Vote.Channel.ONLINE,
+                    cast_by=_person(actor),
+                )  # fmt: skip
+        except IntegrityError:
+            existing = _existing_vote(mv.matter_id, household_id)
+            if existing is None:  # pragma: no cover - another constraint failed: a real error
+                raise
+        else:
+            code = _new_tracking_code()
+            SecretChoice.objects.create(
+                commune_id=mv.commune_id, matter_id=mv.matter_id, matter_village=mv,
+                option=option, other_opinion=opinion,
+                tracking_digest=tracking_digest(mv.matter_id, code),
+            )  # fmt: skip
+            vote.tracking_code = code
+            _audit_secret(actor, vote, mv, "decisions.vote.cast")
+            return vote
+    if existing.channel != Vote.Channel.ONLINE:
+        return _conflict(
+            actor=actor, mv=mv, household_id=household_id, channel=Vote.Channel.ONLINE,
+            option=None,
+        )  # fmt: skip
+    choice = None
+    if tracking_code and len(_normal_code(tracking_code)) == _TRACKING_LENGTH:
+        choice = (
+            SecretChoice.objects.select_for_update()
+            .filter(matter_village=mv, tracking_digest=tracking_digest(mv.matter_id, tracking_code))
+            .first()
+        )
+    if choice is None:
+        raise ValidationFailed(
+            _("Please correct the errors below."), code="tracking_code_needed",
+            fields={"tracking_code": [_(
+                "Your household has already voted. To change its choice, enter the tracking "
+                "code you were given when you voted."
+            )]},
+        )  # fmt: skip
+    choice.option, choice.other_opinion = option, opinion
+    choice.save(update_fields=["option", "other_opinion"])
+    _audit_secret(actor, existing, mv, "decisions.vote.change")
+    return existing
+
+
+def _audit_secret(actor: Any, vote: Vote, mv: MatterVillage, action: str) -> None:
+    # Art. 9(5) and the secret ballot: the household took part — neither its choice nor its
+    # tracking code (nor the code's digest) is written to the trail.
+    audit.record(
+        actor=actor, action=action, obj=vote, commune_id=mv.commune_id,
+        after={"household": vote.household_id, "village": mv.village_id,
+               "channel": Vote.Channel.ONLINE, "secret": True},
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -1553,7 +1716,14 @@ def matter_close(*, actor: Any, matter: Matter) -> Matter:
     matter.status = Matter.Status.CLOSED
     matter.closed_at = timezone.now()
     matter.result_hash = digest
-    matter.save(update_fields=["status", "closed_at", "result_hash"])
+    sealed: dict[str, Any] = {}
+    if matter.secret:
+        # The secret ballot's bulletin (digest and choice of every counted ballot) is sealed
+        # too: anyone can recount it and recompute this hash from the published download.
+        lines = selectors.bulletin(matter)
+        matter.bulletin_hash = selectors.bulletin_digest(matter.pk, lines)
+        sealed = {"bulletin_hash": matter.bulletin_hash, "bulletin_ballots": len(lines)}
+    matter.save(update_fields=["status", "closed_at", "result_hash", "bulletin_hash"])
     # The seal: the digest of the published counts, in the hash-chained trail. Counts per
     # option are totals, as published; no household's choice is in them.
     audit.record(
@@ -1561,11 +1731,12 @@ def matter_close(*, actor: Any, matter: Matter) -> Matter:
         before={"status": Matter.Status.OPEN},
         after={
             "status": matter.status, "result_hash": digest, "adopted": outcome.adopted,
-            "rule": outcome.rule, "article": outcome.article,
+            "rule": outcome.rule, "article": outcome.article, **sealed,
             "villages": [
                 {"village": o.matter_village.village_id, "form": o.matter_village.form,
                  "total_households": o.total_households, "turnout": o.turnout,
-                 "approvals": o.approvals, "adopted": o.adopted,
+                 "issued": o.issued, "returned": o.returned, "blank": o.blank,
+                 "spoiled": o.spoiled, "approvals": o.approvals, "adopted": o.adopted,
                  "counts": {str(k): v for k, v in sorted(o.counts.items())}}
                 for o in outcome.villages
             ],

@@ -4,13 +4,29 @@ representative's online vote (/bieu-quyet/â€¦/) and the back office (/quan-ly/â€
 from django.urls import path
 
 from danchu.decisions import backoffice_views as bo
-from danchu.decisions import public_views
+from danchu.decisions import bulletin_views, public_views
 
 app_name = "decisions"
 urlpatterns = [
     # Public: no sign-in.
     path("xa/<str:code>/bieu-quyet/", public_views.public_list, name="public_list"),
     path("xa/<str:code>/bieu-quyet/<int:pk>/", public_views.public_detail, name="public_detail"),
+    # The secret ballot's bulletin: check one's tracking code, download and recount.
+    path(
+        "xa/<str:code>/bieu-quyet/<int:pk>/bang-tin/",
+        bulletin_views.bulletin_page,
+        name="public_bulletin",
+    ),
+    path(
+        "xa/<str:code>/bieu-quyet/<int:pk>/bang-tin.csv",
+        bulletin_views.bulletin_csv,
+        name="public_bulletin_csv",
+    ),
+    path(
+        "xa/<str:code>/bieu-quyet/<int:pk>/bang-tin.json",
+        bulletin_views.bulletin_json,
+        name="public_bulletin_json",
+    ),
     # The household representative votes online (Decree 59/2023 Art. 5).
     path("bieu-quyet/<int:matter_village_id>/", bo.vote, name="vote"),
     # Back office.

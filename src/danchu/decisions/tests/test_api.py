@@ -199,7 +199,8 @@ def test_tally_only_once_closed(anon, off, commune, official, east):
     matter.refresh_from_db()
     assert body["result_hash"] == matter.result_hash
     assert body["hash_matches"] is True
-    assert body["adopted"] is False  # a village matter needs each of its villages
+    # Law 10/2022 Art. 20, 21(1): each village's outcome stands on its own (east adopts).
+    assert body["adopted"] is True
     villages = {v["village_id"]: v for v in body["villages"]}
     # Art. 21(1), two thirds of all households: 67/100 adopts, 66/100 does not.
     assert (villages[east.pk]["approvals"], villages[east.pk]["total_households"]) == (67, 100)

@@ -230,7 +230,8 @@ def test_closed_matter_shows_the_outcome_against_all_households(client, commune,
     assert response.context["rule"] == rule
     assert matter.result_hash in html
     assert response.context["hash_matches"] is True
-    assert response.context["outcome"].adopted is False  # a village matter needs each village
+    # Law 10/2022 Art. 20, 21(1): each village's outcome stands on its own.
+    assert response.context["outcome"].adopted_villages == 1
     assert_accessible(response.content)
 
 

@@ -18,6 +18,7 @@ from danchu.core.models import AuditEntry
 from danchu.decisions import selectors, services
 from danchu.decisions.models import (
     Ballot,
+    EligibleHousehold,
     Matter,
     MatterVillage,
     MeetingAttendance,
@@ -829,8 +830,12 @@ def test_a_household_that_voted_online_is_not_counted_again_from_paper(two_forms
     matter, online_mv, ballot_mv = two_forms
     mover = households_of(online_mv.village)[0]
     services.vote_cast(actor=representative(mover), matter_village=online_mv, option=option(matter))
-    # The household moves to village B before B's ballots are issued: it gets a paper ballot.
+    # The register is corrected: the household was in village B at the opening (the snapshot
+    # of eligible households moves with it) and gets a paper ballot there.
     Household.objects.filter(pk=mover.pk).update(village=ballot_mv.village)
+    EligibleHousehold.objects.filter(matter=matter, household=mover).update(
+        matter_village=ballot_mv
+    )
     ballots = services.ballots_issue(actor=official, matter_village=ballot_mv)
     paper = next(b for b in ballots if b.household_id == mover.pk)
     reject = option(matter, Option.Kind.REJECT)
@@ -873,7 +878,11 @@ def test_a_household_counted_on_paper_cannot_vote_online(two_forms, official, ch
     paper = next(b for b in ballots if b.household_id == mover.pk)
     services.ballot_enter(actor=official, ballot=paper, entry=option(matter).pk)
     services.ballot_enter(actor=chair, ballot=paper, entry=option(matter).pk)
+    # The register is corrected: the household was in the online village at the opening.
     Household.objects.filter(pk=mover.pk).update(village=online_mv.village)
+    EligibleHousehold.objects.filter(matter=matter, household=mover).update(
+        matter_village=online_mv
+    )
     rep = representative(Household.objects.get(pk=mover.pk))
     for _attempt in range(2):
         with pytest.raises(services.AlreadyVoted) as exc:
@@ -943,7 +952,10 @@ def test_close_counts_each_village_against_all_its_households(commune, official)
     assert matter_village(matter, a).adopted is True
     assert matter_village(matter, b).adopted is False
     outcome = selectors.matter_outcome(matter)
-    assert not outcome.adopted  # a village matter needs each of its villages
+    # Law 10/2022 Art. 20, 21(1): each village's outcome stands on its own.
+    assert outcome.per_village
+    assert outcome.adopted
+    assert outcome.adopted_villages == 1
     assert matter.result_hash == selectors.result_digest(outcome)
     assert len(matter.result_hash) == 64
     seal = _audit("decisions.matter.close")[0]
