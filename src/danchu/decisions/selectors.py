@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from danchu.accounts.permissions import Action, get_for_actor, restrict
 from danchu.core.errors import PermissionDenied
 from danchu.decisions import rules
-from danchu.decisions.models import Matter, MatterVillage, Option, Vote
+from danchu.decisions.models import ElectionPlan, Matter, MatterVillage, Option, Vote
 from danchu.decisions.rules import Form, MatterType
 from danchu.territory.models import AdministrativeUnit
 
 __all__ = [
     "MatterOutcome",
     "VillageOutcome",
+    "election_seats",
     "matter_get",
     "matter_list",
     "matter_outcome",
@@ -84,6 +85,8 @@ class VillageOutcome:
     winner: Option | None  # an election's candidate who passed
     adopted: bool
     turnout: int
+    # The candidates elected, best first (a board may elect several: ``ElectionPlan.seats``).
+    elected: list[Option] = field(default_factory=list)
 
     @property
     def total_households(self) -> int:
@@ -100,34 +103,56 @@ class MatterOutcome:
 
 
 def _village_outcome(
-    matter: Matter, village: MatterVillage, counts: dict[int, int], options: list[Option]
+    matter: Matter,
+    village: MatterVillage,
+    counts: dict[int, int],
+    options: list[Option],
+    seats: int = 1,
 ) -> VillageOutcome:
     total = village.total_households
     candidates = [o for o in options if o.kind == Option.Kind.CANDIDATE]
     winner = None
+    elected: list[Option] = []
     if candidates:
-        # An election: a candidate is elected with more than half of all households; at most
-        # one can reach it (Law 10/2022 Art. 21(1); Decree 59/2023 Art. 3(5)(d)).
-        best = max(candidates, key=lambda o: (counts.get(o.pk, 0), -o.position))
-        approvals = counts.get(best.pk, 0)
-        adopted = rules.passes(matter.matter_type, approvals, total)
-        winner = best if adopted else None
+        # An election: a candidate is elected with more than half of all households, the best
+        # ``seats`` of them (Law 10/2022 Art. 21(1); Decree 59/2023 Art. 3(5)(d)).
+        by_pk = {o.pk: o for o in candidates}
+        chosen = rules.elected_candidates(
+            matter.matter_type, counts, [o.pk for o in candidates], seats, total
+        )
+        elected = [by_pk[pk] for pk in chosen]
+        approvals = max(counts.get(o.pk, 0) for o in candidates)
+        adopted = bool(elected)
+        winner = elected[0] if elected else None
     else:
         approve = [o.pk for o in options if o.kind == Option.Kind.APPROVE]
         approvals = sum(counts.get(pk, 0) for pk in approve)
         adopted = rules.passes(matter.matter_type, approvals, total)
     turnout = village.present if village.form == Form.MEETING else sum(counts.values())
-    return VillageOutcome(village, counts, approvals, winner, adopted, turnout)
+    return VillageOutcome(village, counts, approvals, winner, adopted, turnout, elected)
+
+
+def election_seats(matter: Matter) -> dict[int, int]:
+    """``{matter_village id: seats}`` where a board election fills more than one seat."""
+    return dict(
+        ElectionPlan.objects.filter(matter_village__matter=matter, seats__gt=1).values_list(
+            "matter_village_id", "seats"
+        )
+    )
 
 
 def matter_outcome(matter: Matter) -> MatterOutcome:
-    """The outcome of each village and of the matter (four queries)."""
+    """The outcome of each village and of the matter (five queries)."""
     options = list(Option.objects.filter(matter=matter).order_by("position"))
+    seats = election_seats(matter) if any(o.kind == Option.Kind.CANDIDATE for o in options) else {}
     counts = tally(matter)
     villages = list(
         MatterVillage.objects.filter(matter=matter).select_related("village").order_by("village")
     )
-    outcomes = [_village_outcome(matter, v, counts.get(v.pk, {}), options) for v in villages]
+    outcomes = [
+        _village_outcome(matter, v, counts.get(v.pk, {}), options, seats.get(v.pk, 1))
+        for v in villages
+    ]
     rule, article = rules.rule_text(matter.matter_type)
     if matter.commune_wide:
         # Law 10/2022 Art. 21(1): a commune-wide contributions or finances matter passes when
