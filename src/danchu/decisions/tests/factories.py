@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import itertools
 from collections.abc import Sequence
 from typing import Any
@@ -108,18 +107,17 @@ def prepare_election(matter: Matter, held_on: datetime.date | None = None) -> No
     day = held_on or timezone.localdate()
     chair = official_of(matter.commune, Role.COMMUNE_CHAIR)
     for mv in MatterVillage.objects.filter(matter=matter).select_related("matter", "commune"):
-        before = functools.partial(_before, day)
         elections.election_plan_record(
-            actor=chair, matter_village=mv, election_day=day, plan_on=before(20)
+            actor=chair, matter_village=mv, election_day=day, plan_on=_before(day, 20)
         )
         names = list(Option.objects.filter(matter=matter).values_list("label", flat=True))
         elections.election_candidates_fix(
-            actor=chair, matter_village=mv, names=names, fixed_on=before(15)
+            actor=chair, matter_village=mv, names=names, fixed_on=_before(day, 15)
         )
         elections.election_team_set(
-            actor=chair, matter_village=mv, members=["Tổ trưởng Tổ bầu cử"], set_on=before(10)
+            actor=chair, matter_village=mv, members=["Tổ trưởng Tổ bầu cử"], set_on=_before(day, 10)
         )
-        elections.election_notice_record(actor=chair, matter_village=mv, notice_on=before(7))
+        elections.election_notice_record(actor=chair, matter_village=mv, notice_on=_before(day, 7))
 
 
 def _before(day: datetime.date, n: int) -> datetime.date:
