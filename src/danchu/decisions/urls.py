@@ -4,6 +4,7 @@ representative's online vote (/bieu-quyet/…/) and the back office (/quan-ly/�
 from django.urls import path
 
 from danchu.decisions import backoffice_views as bo
+from danchu.decisions import election_views as ev
 from danchu.decisions import public_views
 
 app_name = "decisions"
@@ -41,4 +42,17 @@ urlpatterns = [
         bo.witnesses_record,
         name="bo_witnesses",
     ),
+]
+
+# Village-head elections and dismissals (Decree 59/2023 Art. 6–9).
+urlpatterns += [
+    path("quan-ly/bieu-quyet/thon/<int:mv_id>/bau-cu/", ev.election, name="bo_election"),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/bau-cu/<slug:step>/",
+        ev.election_step,
+        name="bo_election_step",
+    ),
+    path("quan-ly/xa/<str:code>/mien-nhiem/", ev.dismissals, name="bo_dismissals"),
+    path("quan-ly/mien-nhiem/<int:pk>/", ev.dismissal_detail, name="bo_dismissal"),
+    path("quan-ly/mien-nhiem/<int:pk>/<slug:step>/", ev.dismissal_step, name="bo_dismissal_step"),
 ]
