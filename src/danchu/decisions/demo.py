@@ -39,6 +39,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from danchu.core import audit
+from danchu.core.text import fold_vi
 from danchu.decisions import elections, services
 from danchu.decisions.models import (
     Ballot,
@@ -327,10 +328,12 @@ class _Loader:
             actor=self.chair, matter_village=mv, fixed_on=held - timedelta(days=16),
             names=[o.label for o in self.options(matter)],
         )  # fmt: skip
+        # No candidate sits on the election team (Art. 6).
+        candidates = {fold_vi(o.label) for o in self.options(matter)}
+        team = [n for n in self.names(village, 8, skip=12) if fold_vi(n) not in candidates]
         elections.election_team_set(
-            actor=self.chair, matter_village=mv, set_on=held - timedelta(days=12),
-            members=self.names(village, 3, skip=12),
-        )  # fmt: skip
+            actor=self.chair, matter_village=mv, set_on=held - timedelta(days=12), members=team[:3]
+        )
         elections.election_notice_record(
             actor=self.chair, matter_village=mv, notice_on=held - timedelta(days=8)
         )

@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from danchu.accounts.models import Role
 from danchu.core.errors import ApplicationError, PermissionDenied, ValidationFailed
@@ -283,13 +284,13 @@ def test_an_election_opens_only_after_its_milestones_on_the_planned_day(small, o
             actor=official, matter=mv.matter, notice_on=today - _days(7), held_on=today
         )
     assert ARTICLE_6 in exc.value.message
-    assert "plan" in exc.value.message
+    assert _("Record the commune chair's election decision and plan first.") in exc.value.message
     _planned(chair, mv, today)
     with pytest.raises(ApplicationError) as exc:
         services.matter_open(
             actor=official, matter=mv.matter, notice_on=today - _days(7), held_on=today
         )
-    assert "candidate" in exc.value.message
+    assert _("Record the official candidate list first.") in exc.value.message
     elections.election_candidates_fix(
         actor=official, matter_village=mv, names=["Nguyễn Văn An"], fixed_on=today - _days(15)
     )
@@ -302,7 +303,7 @@ def test_an_election_opens_only_after_its_milestones_on_the_planned_day(small, o
             actor=official, matter=mv.matter, notice_on=today - _days(8),
             held_on=today - _days(1),
         )  # fmt: skip
-    assert "planned election day" in exc.value.message
+    assert _("The election meeting is held on the planned election day.") in exc.value.message
     services.matter_open(
         actor=official, matter=mv.matter, notice_on=today - _days(7), held_on=today
     )
