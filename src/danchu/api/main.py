@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from danchu.api.auth import AUTH
 from danchu.api.errors import install_error_handlers
 from danchu.decisions.api import router as decisions_router
+from danchu.decisions.election_api import router as elections_router
 from danchu.disclosure.api import router as disclosure_router
 from danchu.petitions.api import router as petitions_router
 from danchu.territory.api import router as territory_router
@@ -33,4 +34,5 @@ install_error_handlers(api)
 api.add_router("/", territory_router)
 api.add_router("/", disclosure_router)
 api.add_router("/", decisions_router)
+api.add_router("/", elections_router)
 api.add_router("/", petitions_router)

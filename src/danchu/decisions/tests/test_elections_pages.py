@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from danchu.accounts.models import Role
+from danchu.api.tests.helpers import auth, token_for
 from danchu.decisions.models import DismissalPetition, ElectionPlan, Matter, MatterVillage
 from danchu.decisions.rules import MatterType
 from danchu.decisions.tests.factories import (
@@ -18,6 +19,7 @@ from danchu.decisions.tests.factories import (
     make_village,
     matter_village,
     official_of,
+    open_meeting,
     village_head,
 )
 from danchu.web.tests.html_checks import assert_accessible
@@ -160,3 +162,31 @@ def test_another_communes_petition_is_not_found(client, official, other_commune,
     assert client.get(url("bo_dismissal", petition.pk)).status_code == 404
     assert client.post(url("bo_dismissal_step", petition.pk, "sign"), {}).status_code == 404
     assert households_of(village)
+
+
+# --- the read-only API ------------------------------------------------------------------------
+
+
+def test_the_election_api_is_public_once_open_and_404_otherwise(client, official, commune, ten):
+    matter = make_matter(official, [ten], MatterType.VILLAGE_HEAD, candidates=["Nguyễn Văn An"])
+    mv = matter_village(matter)
+    path = f"/api/v1/matter-villages/{mv.pk}/election"
+    assert client.get(path).status_code == 404  # a draft, to the public
+    as_official = client.get(path, **auth(token_for(official)))
+    assert as_official.status_code == 200
+    assert as_official.json()["steps"][0]["done_on"] is None
+    open_meeting(official, matter, notice_on=timezone.localdate() - datetime.timedelta(days=7))
+    body = client.get(path).json()
+    assert body["election_day"] == timezone.localdate().isoformat()
+    assert [s["key"] for s in body["steps"]] == [
+        "plan", "candidates", "election_team", "public_notice",
+    ]  # fmt: skip
+    assert all(s["done_on"] for s in body["steps"])
+    assert body["candidates"] == [
+        {"option_id": matter.options.get().pk, "label": "Nguyễn Văn An", "source": "front_list"}
+    ]
+    other = make_matter(official, [ten])
+    open_meeting(official, other)
+    other_path = f"/api/v1/matter-villages/{matter_village(other).pk}/election"
+    assert client.get(other_path).status_code == 404
+    assert client.get("/api/v1/matter-villages/999999/election").status_code == 404
