@@ -171,6 +171,7 @@ class _VillageRow:
     turnout: int | None = None
     adopted: bool | None = None
     winner: Option | None = None
+    elected: list[Option] | None = None  # a board may elect several
 
 
 def _public_matter(commune: AdministrativeUnit, pk: int) -> Matter:
@@ -218,6 +219,7 @@ def public_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                     turnout=result.turnout,
                     adopted=result.adopted,
                     winner=result.winner,
+                    elected=result.elected,
                 )
             )
         # The published counts give back the sealed hash: shown, so that a reader can trust

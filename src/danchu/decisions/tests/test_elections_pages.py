@@ -190,3 +190,27 @@ def test_the_election_api_is_public_once_open_and_404_otherwise(client, official
     other_path = f"/api/v1/matter-villages/{matter_village(other).pk}/election"
     assert client.get(other_path).status_code == 404
     assert client.get("/api/v1/matter-villages/999999/election").status_code == 404
+
+
+def test_the_public_page_names_every_elected_board_member(client, official, commune):
+    from django.utils.translation import gettext as _
+
+    from danchu.decisions import elections, services
+
+    village = make_village(commune, households=4)
+    matter = make_matter(
+        official, [village], MatterType.BOARD_MEMBERS, candidates=["An", "Bình", "Cường"]
+    )
+    elections.board_seats_set(actor=official, matter_village=matter_village(matter), seats=2)
+    open_meeting(official, matter)
+    an, binh, cuong = matter.options.order_by("position")
+    mv = services.meeting_attendance_record(
+        actor=official, matter_village=matter_village(matter),
+        household_ids=[h.pk for h in households_of(village)],
+    )  # fmt: skip
+    services.meeting_result_record(
+        actor=official, matter_village=mv, counts={an.pk: 4, binh.pk: 1, cuong.pk: 3}
+    )
+    services.matter_close(actor=official, matter=matter)
+    page = client.get(url("public_detail", commune.code, matter.pk)).content.decode()
+    assert f"<dt>{_('Elected')}</dt><dd>An, Cường</dd>" in page
