@@ -123,6 +123,13 @@ def _expect_draft_election(mv: MatterVillage) -> None:
             _("The election is already open: its preparation can no longer change."),
             code="matter_not_draft",
         )
+    if MatterVillage.objects.filter(matter_id=mv.matter_id).count() > 1:
+        # The candidates are the matter's options, shared by its villages (Art. 6: each
+        # village's Front committee fixes its own list).
+        raise WrongState(
+            _("Each village elects its own head: put the election to one village per matter."),
+            code="several_villages",
+        )
 
 
 def _plan_of(mv: MatterVillage) -> ElectionPlan:
@@ -452,9 +459,15 @@ def meeting_nomination_add(
         raise WrongState(_("Candidates are nominated at the election meeting."), code="not_meeting")
     if mv.held_on is None or _today() < mv.held_on:
         raise WrongState(_("Candidates are nominated at the election meeting."), code="too_early")
-    if mv.hand_counts or MatterVillage.objects.filter(matter=matter).count() > 1:
+    if mv.hand_counts:
         raise WrongState(
             _("Candidates can no longer be added: the vote has started."), code="vote_started"
+        )
+    if MatterVillage.objects.filter(matter=matter).count() > 1:
+        # The candidates are the matter's options, shared by its villages.
+        raise WrongState(
+            _("A candidate is nominated at the meeting only in a single village's election."),
+            code="several_villages",
         )
     errors = _Errors()
     cleaned = _check_text(errors, "name", name, NAME_MAX, required=True)

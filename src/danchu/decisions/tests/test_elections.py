@@ -621,3 +621,19 @@ def test_the_sixty_days_run_from_a_recognised_dismissal_only(small, official, ch
             plan_on=_today(), after_dismissal=petition,
         )  # fmt: skip
     assert exc.value.code == "dismissal_not_recognised"
+
+
+def test_a_village_head_election_concerns_one_village(small, commune, official, chair):
+    """Each village's Front committee fixes its own list (Art. 6); a matter's candidates are
+    shared by its villages, so the preparation is refused for a matter of several villages,
+    and the matter cannot open."""
+    second = make_village(commune, households=3)
+    matter = make_matter(official, [small, second], MatterType.VILLAGE_HEAD, candidates=["An"])
+    with pytest.raises(services.WrongState) as exc:
+        _planned(chair, matter_village(matter, small), _today())
+    assert exc.value.code == "several_villages"
+    with pytest.raises(ApplicationError) as exc:
+        services.matter_open(
+            actor=official, matter=matter, notice_on=_today() - _days(7), held_on=_today()
+        )
+    assert ARTICLE_6 in exc.value.message
