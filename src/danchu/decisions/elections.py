@@ -50,6 +50,7 @@ from danchu.decisions.models import (
 )
 from danchu.decisions.rules import Form, MatterType, Refusal
 from danchu.decisions.services import (
+    _EARLIEST,
     CANDIDATES_MAX,
     NAME_MAX,
     PLAN_AHEAD_DAYS,
@@ -95,7 +96,7 @@ def _invalid(fields: dict[str, list[str]]) -> ValidationFailed:
 
 def _check_day(errors: _Errors, name: str, value: Any, *, future: bool = False) -> date | None:
     """A date: not in the future for a step already taken; at most a year ahead for a day set."""
-    if not isinstance(value, date) or isinstance(value, datetime):
+    if not isinstance(value, date) or isinstance(value, datetime) or value < _EARLIEST:
         errors.add(name, _("Enter a valid date."))
         return None
     if not future and value > _today():

@@ -175,6 +175,11 @@ def test_a_plan_is_recorded_not_planned(small, official, chair):
             actor=chair, matter_village=mv, election_day="soon", plan_on=_today()
         )
     assert set(exc.value.fields) == {"election_day"}
+    with pytest.raises(ValidationFailed) as exc:
+        elections.election_plan_record(
+            actor=chair, matter_village=mv, election_day=_today(), plan_on=D(1, 1, 1)
+        )
+    assert set(exc.value.fields) == {"plan_on"}
 
 
 def test_the_candidate_list_needs_the_plan_and_fifteen_days(small, official, chair):
