@@ -171,3 +171,18 @@ def test_a_show_of_hands_without_a_committee_closes(small, official):
     matter = services.matter_close(actor=official, matter=matter)
     assert matter_village(matter).adopted is True
     assert Option.objects.filter(matter=matter).count() == 3
+
+
+def test_the_meeting_page_keeps_the_committees_approval(client, small, official):
+    import re
+
+    from django.urls import reverse
+
+    matter = make_matter(official, [small])
+    open_meeting(official, matter)
+    mv = _secret_count(official, matter, 4, 3)
+    client.force_login(official)
+    page = client.get(reverse("decisions:bo_meeting", args=[mv.pk])).content.decode()
+    field = re.search(r'<input[^>]*name="team_approved_by"[^>]*>', page)
+    assert field is not None
+    assert 'value="3"' in field.group(0)
