@@ -12,6 +12,7 @@ from danchu.api.auth import AUTH
 from danchu.api.errors import install_error_handlers
 from danchu.contributions.api import router as contributions_router
 from danchu.decisions.api import router as decisions_router
+from danchu.decisions.election_api import router as elections_router
 from danchu.disclosure.api import router as disclosure_router
 from danchu.oversight.api import router as oversight_router
 from danchu.petitions.api import router as petitions_router
@@ -35,6 +36,7 @@ install_error_handlers(api)
 api.add_router("/", territory_router)
 api.add_router("/", disclosure_router)
 api.add_router("/", decisions_router)
+api.add_router("/", elections_router)
 api.add_router("/", petitions_router)
 api.add_router("/", contributions_router)
 api.add_router("/", oversight_router)

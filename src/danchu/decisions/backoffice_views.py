@@ -371,6 +371,7 @@ def _render_meeting(
         initial = {f"option_{pk}": n for pk, n in (mv.hand_counts or {}).items()}
         initial["team"] = "\n".join(mv.team or [])
         initial["witnesses"] = "\n".join(mv.witnesses or [])
+        initial["team_approved_by"] = mv.team_approved_by
         result_form = ResultForm(options=options, initial=initial)
     is_meeting = mv.form == Form.MEETING
     running = matter.status == Matter.Status.OPEN and mv.status == MatterVillage.Status.OPEN

@@ -40,7 +40,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from danchu.core import audit
-from danchu.decisions import services
+from danchu.core.text import fold_vi
+from danchu.decisions import elections, services
 from danchu.decisions.models import (
     Ballot,
     Consent,
@@ -308,6 +309,7 @@ class _Loader:
             "Bầu trưởng thôn, tổ dân phố theo danh sách người ứng cử do Ban công tác Mặt trận "
             "giới thiệu.", candidates=[candidate],
         )  # fmt: skip
+        self.election_milestones(matter, village, held)
         mv = self.meeting(matter, village, held, 8, present=0.88)
         (option,) = self.options(matter)
         services.meeting_result_record(
@@ -318,6 +320,27 @@ class _Loader:
         )  # fmt: skip
         self.close(matter)
         self.backdate(matter, held - timedelta(days=8), _at(held, 11, 40), attended=held)
+
+    def election_milestones(self, matter: Matter, village: Village, held: date) -> None:
+        """Decree 59/2023 Art. 6: plan 25, candidate list 16, team 12, notice 8 days before."""
+        mv = self.mv(matter, village)
+        elections.election_plan_record(
+            actor=self.chair, matter_village=mv, election_day=held,
+            plan_on=held - timedelta(days=25),
+        )  # fmt: skip
+        elections.election_candidates_fix(
+            actor=self.chair, matter_village=mv, fixed_on=held - timedelta(days=16),
+            names=[o.label for o in self.options(matter)],
+        )  # fmt: skip
+        # No candidate sits on the election team (Art. 6).
+        candidates = {fold_vi(o.label) for o in self.options(matter)}
+        team = [n for n in self.names(village, 8, skip=12) if fold_vi(n) not in candidates]
+        elections.election_team_set(
+            actor=self.chair, matter_village=mv, set_on=held - timedelta(days=12), members=team[:3]
+        )
+        elections.election_notice_record(
+            actor=self.chair, matter_village=mv, notice_on=held - timedelta(days=8)
+        )
 
     def board(self, village: Village) -> None:
         """Clause 5: two candidates for the inspection board; one elected."""

@@ -27,6 +27,10 @@ __all__ = [
     "Ballot",
     "Consent",
     "EligibleHousehold",
+    "DismissalPetition",
+    "DismissalSignature",
+    "ElectionCandidate",
+    "ElectionPlan",
     "Initiative",
     "Matter",
     "MatterVillage",
@@ -157,6 +161,11 @@ class MatterVillage(models.Model):
     )
     recognition_on = models.DateField(_("recognised or refused on"), null=True, blank=True)
     refusal_reason = models.TextField(_("reasons for refusal"), blank=True)
+    # Decree 59/2023 Art. 3(5): how many of those present approved the counting committee;
+    # checked again when the matter closes (more than half of those present).
+    team_approved_by = models.PositiveIntegerField(
+        _("households approving the counting committee"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["matter", "village"]
@@ -447,3 +456,124 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative_id}: {self.household_id}"
+
+
+# --- village-head elections and dismissal (Decree 59/2023 Art. 6–9) -------------------------
+
+
+class DismissalPetition(models.Model):
+    """What brings the dismissal of a village head to the community — Decree 59/2023 Art. 9(1):
+    the head's own written request, the proposal of the head of the village Front working
+    committee, or the petition of at least half of all households (:class:`DismissalSignature`).
+    """
+
+    class Route(models.TextChoices):
+        OWN_REQUEST = "own_request", _("the village head's own written request")
+        FRONT_PROPOSAL = "front_proposal", _("proposal of the village Front committee head")
+        HOUSEHOLDS = "households", _("petition of at least half of all households")
+
+    class Status(models.TextChoices):
+        COLLECTING = "collecting", _("collecting signatures")
+        MATTER_OPENED = "matter_opened", _("put to the community")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+")
+    route = models.CharField(_("route"), max_length=20, choices=Route.choices)
+    head_name = models.CharField(_("village head concerned"), max_length=200)
+    reason = models.TextField(_("reason for dismissal"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.COLLECTING)
+    matter = models.OneToOneField(
+        Matter, on_delete=models.PROTECT, null=True, blank=True, related_name="dismissal_petition"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.village_id}: {self.head_name}"
+
+
+class DismissalSignature(models.Model):
+    """A household signing a dismissal petition (one signature per household)."""
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    petition = models.ForeignKey(
+        DismissalPetition, on_delete=models.CASCADE, related_name="signatures"
+    )
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    signed_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "petition", "household"], name="dismissal_one_per_household"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.household_id}"
+
+
+class ElectionPlan(models.Model):
+    """The preparation of an election in one village (Decree 59/2023 Art. 6): the commune
+    chair's decision and plan, the Front's official candidate list, the election team and the
+    public notice, each dated; and the number of seats (a board elects several members)."""
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter_village = models.OneToOneField(
+        MatterVillage, on_delete=models.CASCADE, related_name="election_plan"
+    )
+    seats = models.PositiveSmallIntegerField(_("seats"), default=1)
+    election_day = models.DateField(_("election day"), null=True, blank=True)
+    plan_on = models.DateField(_("election plan issued on"), null=True, blank=True)
+    candidates_on = models.DateField(_("candidate list fixed on"), null=True, blank=True)
+    team_on = models.DateField(_("election team set up on"), null=True, blank=True)
+    # The election team's members; the first is its leader, a village Front representative.
+    team = models.JSONField(_("election team"), default=list, blank=True)
+    notice_on = models.DateField(_("election announced on"), null=True, blank=True)
+    # A re-election repeats a matter that elected nobody (Decree 59/2023 Art. 3(5)(d), 8), or
+    # follows a dismissal (Art. 9(3): within 60 days).
+    reelection_of = models.OneToOneField(
+        Matter, on_delete=models.PROTECT, null=True, blank=True, related_name="reelection_plan"
+    )
+    after_dismissal = models.OneToOneField(
+        DismissalPetition, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(seats__gte=1), name="election_plan_seats")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter_village_id}: {self.election_day}"
+
+
+class ElectionCandidate(models.Model):
+    """A candidate and who nominated them: the village Front working committee's official list
+    (Decree 59/2023 Art. 6), or households at the meeting, or themselves (Art. 3(5)(b))."""
+
+    class Source(models.TextChoices):
+        FRONT_LIST = "front_list", _("official list of the village Front committee")
+        HOUSEHOLDS = "households", _("nominated by households at the meeting")
+        SELF = "self", _("self-nominated at the meeting")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(ElectionPlan, on_delete=models.CASCADE, related_name="candidates")
+    option = models.OneToOneField(Option, on_delete=models.CASCADE, related_name="candidacy")
+    source = models.CharField(_("nominated by"), max_length=20, choices=Source.choices)
+    added_on = models.DateField()
+
+    class Meta:
+        ordering = ["option__position"]
+
+    def __str__(self) -> str:
+        return str(self.option_id)

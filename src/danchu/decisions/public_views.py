@@ -172,6 +172,7 @@ class _VillageRow:
     adopted: bool | None = None
     winner: Option | None = None
     result: selectors.VillageOutcome | None = None  # ballots issued, returned, blank, spoiled
+    elected: list[Option] | None = None  # a board may elect several
 
 
 def _public_matter(commune: AdministrativeUnit, pk: int) -> Matter:
@@ -220,6 +221,7 @@ def public_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                     adopted=result.adopted,
                     winner=result.winner,
                     result=result,
+                    elected=result.elected,
                 )
             )
         # The published counts give back the sealed hash: shown, so that a reader can trust

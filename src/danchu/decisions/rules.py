@@ -9,6 +9,7 @@ attendees — so "exactly half" fails where the law says "more than half".
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +20,7 @@ __all__ = [
     "BALLOT_NOTICE_DAYS",
     "CONSENT_VALID_MONTHS",
     "ELECTION_MILESTONES",
+    "REELECTION_AFTER_DISMISSAL_DAYS",
     "MEETING_NOTICE_DAYS",
     "TEAM_MAX",
     "TEAM_MIN",
@@ -31,12 +33,16 @@ __all__ = [
     "form_refusal",
     "consent_valid_until",
     "consent_reaches_community",
+    "dismissal_petition_suffices",
+    "elected_candidates",
     "meeting_is_quorate",
     "meeting_threshold_reachable",
+    "milestone_refusal",
     "notice_refusal",
     "online_opt_in_passes",
     "passes",
     "procedural_vote_passes",
+    "reelection_refusal",
     "rule_text",
     "team_refusal",
     "villages_pass",
@@ -54,6 +60,8 @@ WITNESSES = 2
 CONSENT_VALID_MONTHS = 3
 # Decree 59/2023 Art. 6: village-head election milestones, days before the meeting.
 ELECTION_MILESTONES = {"plan": 20, "candidates": 15, "election_team": 10, "public_notice": 7}
+# Decree 59/2023 Art. 9(3): after a dismissal, the new village head is elected within 60 days.
+REELECTION_AFTER_DISMISSAL_DAYS = 60
 
 
 class MatterType(models.IntegerChoices):
@@ -251,3 +259,89 @@ def rule_text(matter_type: int) -> tuple[str, str]:
         str(_("Adopted with the approval of more than half of all households.")),
         "Luật 10/2022 Điều 21(1)",
     )
+
+
+# --- village-head elections and dismissal (Decree 59/2023 Art. 6–9) ---------------------------
+
+_ELECTION_ARTICLE = "Nghị định 59/2023 Điều 6"
+
+
+def _milestone_messages() -> dict[str, str]:
+    return {
+        "plan": str(
+            _(
+                "The commune chair's election decision and plan are issued at least "
+                "%(days)s days before the election day."
+            )
+        ),
+        "candidates": str(
+            _(
+                "The village Front working committee fixes the official candidate list at "
+                "least %(days)s days before the election day."
+            )
+        ),
+        "election_team": str(
+            _("The election team is set up at least %(days)s days before the election day.")
+        ),
+        "public_notice": str(
+            _("The election is announced at least %(days)s days before the election day.")
+        ),
+    }
+
+
+def milestone_refusal(step: str, done_on: date, election_day: date) -> Refusal | None:
+    """Decree 59/2023 Art. 6: each step of a village-head election is taken at least N days
+    before the election day — plan 20, candidate list 15, election team 10, public notice 7.
+
+    Counted in calendar days (the decree says "ngày"): ``election_day - done_on >= N``, so a
+    plan 20 days before passes and 19 days before is refused.
+    """
+    days = ELECTION_MILESTONES[step]
+    if (election_day - done_on).days >= days:
+        return None
+    return Refusal(_milestone_messages()[step] % {"days": days}, _ELECTION_ARTICLE)
+
+
+def reelection_refusal(dismissed_on: date, election_day: date) -> Refusal | None:
+    """Decree 59/2023 Art. 9(3): after a dismissal the new election is held within 60 days.
+
+    The period starts the day after the dismissal took effect (Civil Code Art. 147(2)), so its
+    last day is ``dismissed_on + 60``; an election on that day passes, the day after is late.
+    An election cannot be held before the dismissal either.
+    """
+    days = (election_day - dismissed_on).days
+    if 0 < days <= REELECTION_AFTER_DISMISSAL_DAYS:
+        return None
+    return Refusal(
+        str(
+            _("After a dismissal the new village head is elected within %(days)s days.")
+            % {"days": REELECTION_AFTER_DISMISSAL_DAYS}
+        ),
+        "Nghị định 59/2023 Điều 9(3)",
+    )
+
+
+def dismissal_petition_suffices(signing_households: int, total_households: int) -> bool:
+    """Decree 59/2023 Art. 9(1): households may bring the dismissal of the village head to the
+    community when **at least 50%** of all households petition (signatures × 2 ≥ total: 50 of
+    100 suffice, 49 do not)."""
+    return total_households > 0 and signing_households * 2 >= total_households
+
+
+def elected_candidates(
+    matter_type: int, counts: Mapping[int, int], candidates: Sequence[int], seats: int,
+    total_households: int,
+) -> list[int]:  # fmt: skip
+    """The candidates elected, best first: those approved by more than half of all households
+    (Law 10/2022 Art. 21(1); Decree 59/2023 Art. 3(5)(d)), at most ``seats`` of them (a board
+    elects several members, a village one head).
+
+    The law is silent on a tie for the last seat: none of the tied candidates is elected and the
+    seat stays to be filled by another vote — a tie is never broken by the order of the list.
+    """
+    passing = [c for c in candidates if passes(matter_type, counts.get(c, 0), total_households)]
+    passing.sort(key=lambda c: -counts.get(c, 0))
+    if len(passing) <= seats:
+        return passing
+    cutoff = counts.get(passing[seats], 0)
+    return [c for c in passing[:seats] if counts.get(c, 0) > cutoff]

@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 from danchu.accounts.permissions import Action, get_for_actor, restrict
 from danchu.core.errors import PermissionDenied
 from danchu.decisions import rules
-from danchu.decisions.models import Ballot, Matter, MatterVillage, Option, SecretChoice, Vote
+from danchu.decisions.models import (
+    Ballot,
+    ElectionPlan,
+    Matter,
+    MatterVillage,
+    Option,
+    SecretChoice,
+    Vote,
+)
 from danchu.decisions.rules import Form, MatterType
 from danchu.territory.models import AdministrativeUnit
 
@@ -30,6 +38,7 @@ __all__ = [
     "bulletin_digest",
     "bulletin_lookup",
     "bulletin_totals",
+    "election_seats",
     "matter_get",
     "matter_list",
     "matter_outcome",
@@ -96,6 +105,8 @@ class VillageOutcome:
     returned: int = 0
     blank: int = 0
     spoiled: int = 0
+    # The candidates elected, best first (a board may elect several: ``ElectionPlan.seats``).
+    elected: list[Option] = field(default_factory=list)
 
     @property
     def total_households(self) -> int:
@@ -126,23 +137,31 @@ def _village_outcome(
     counts: dict[int, int],
     options: list[Option],
     ballots: dict[str, int],
+    seats: int = 1,
 ) -> VillageOutcome:
     total = village.total_households
     candidates = [o for o in options if o.kind == Option.Kind.CANDIDATE]
     winner = None
+    elected: list[Option] = []
     if candidates:
-        # An election: a candidate is elected with more than half of all households; at most
-        # one can reach it (Law 10/2022 Art. 21(1); Decree 59/2023 Art. 3(5)(d)).
-        best = max(candidates, key=lambda o: (counts.get(o.pk, 0), -o.position))
-        approvals = counts.get(best.pk, 0)
-        adopted = rules.passes(matter.matter_type, approvals, total)
-        winner = best if adopted else None
+        # An election: a candidate is elected with more than half of all households, the best
+        # ``seats`` of them (Law 10/2022 Art. 21(1); Decree 59/2023 Art. 3(5)(d)).
+        by_pk = {o.pk: o for o in candidates}
+        chosen = rules.elected_candidates(
+            matter.matter_type, counts, [o.pk for o in candidates], seats, total
+        )
+        elected = [by_pk[pk] for pk in chosen]
+        approvals = max(counts.get(o.pk, 0) for o in candidates)
+        adopted = bool(elected)
+        winner = elected[0] if elected else None
     else:
         approve = [o.pk for o in options if o.kind == Option.Kind.APPROVE]
         approvals = sum(counts.get(pk, 0) for pk in approve)
         adopted = rules.passes(matter.matter_type, approvals, total)
     if village.form == Form.MEETING:
-        return VillageOutcome(village, counts, approvals, winner, adopted, village.present)
+        return VillageOutcome(
+            village, counts, approvals, winner, adopted, village.present, elected=elected
+        )
     # Blank and spoiled ballots are households that took part: they count in the turnout (and
     # the record's form 04), never as approvals.
     blank, spoiled = ballots.get(Ballot.Status.BLANK, 0), ballots.get(Ballot.Status.SPOILED, 0)
@@ -151,7 +170,7 @@ def _village_outcome(
     turnout = sum(counts.values()) + blank + spoiled
     return VillageOutcome(
         village, counts, approvals, winner, adopted, turnout,
-        issued=issued, returned=issued - not_back, blank=blank, spoiled=spoiled,
+        issued=issued, returned=issued - not_back, blank=blank, spoiled=spoiled, elected=elected,
     )  # fmt: skip
 
 
@@ -171,16 +190,29 @@ def _ballot_statuses(villages: list[MatterVillage]) -> dict[int, dict[str, int]]
     return found
 
 
+def election_seats(matter: Matter) -> dict[int, int]:
+    """``{matter_village id: seats}`` where a board election fills more than one seat."""
+    return dict(
+        ElectionPlan.objects.filter(matter_village__matter=matter, seats__gt=1).values_list(
+            "matter_village_id", "seats"
+        )
+    )
+
+
 def matter_outcome(matter: Matter) -> MatterOutcome:
-    """The outcome of each village and of the matter (four queries; five with paper ballots)."""
+    """The outcome of each village and of the matter (four queries; five with paper ballots, one
+    more for an election's seats)."""
     options = list(Option.objects.filter(matter=matter).order_by("position"))
+    seats = election_seats(matter) if any(o.kind == Option.Kind.CANDIDATE for o in options) else {}
     counts = tally(matter)
     villages = list(
         MatterVillage.objects.filter(matter=matter).select_related("village").order_by("village")
     )
     ballots = _ballot_statuses(villages)
     outcomes = [
-        _village_outcome(matter, v, counts.get(v.pk, {}), options, ballots.get(v.pk, {}))
+        _village_outcome(
+            matter, v, counts.get(v.pk, {}), options, ballots.get(v.pk, {}), seats.get(v.pk, 1)
+        )
         for v in villages
     ]
     rule, article = rules.rule_text(matter.matter_type)

@@ -623,6 +623,11 @@ def matter_open(
             refusal = rules.notice_refusal(plan.form, plan.notice_on, plan.held_on)
             if refusal is None and matter.matter_type == MatterType.VILLAGE_HEAD and is_election:
                 refusal = _election_notice_refusal(plan.notice_on, plan.held_on)
+            if refusal is None and matter.matter_type == MatterType.VILLAGE_HEAD and is_election:
+                # Decree 59/2023 Art. 6: plan, candidate list, team and notice come first.
+                from danchu.decisions.elections import opening_refusal  # builds on this module
+
+                refusal = opening_refusal(mv, plan.held_on)
             if refusal is not None:
                 raise ApplicationError(prefix + str(refusal), code="notice_too_short")
         if plan.form in (Form.BALLOT, Form.ONLINE):
@@ -902,7 +907,12 @@ def meeting_result_record(
                 break
             cleaned[str(pk)] = value
         else:
-            if sum(cleaned.values()) > mv.present:
+            # A board electing several members: each household may approve up to ``seats``
+            # candidates, each candidate at most once per household.
+            seats = selectors.election_seats(matter).get(mv.pk, 1)
+            if sum(cleaned.values()) > mv.present * seats or any(
+                n > mv.present for n in cleaned.values()
+            ):
                 errors.add(
                     "counts",
                     _("The counts add up to more than the %(present)s households present.")
@@ -944,7 +954,8 @@ def meeting_result_record(
     before = {"counts": dict(mv.hand_counts or {}), **_village_state(mv)}
     mv.hand_counts = cleaned
     mv.team, mv.witnesses = team_names, witness_names
-    mv.save(update_fields=["hand_counts", "team", "witnesses"])
+    mv.team_approved_by = team_approved_by if team_names else None
+    mv.save(update_fields=["hand_counts", "team", "witnesses", "team_approved_by"])
     reachable = rules.meeting_threshold_reachable(
         matter.matter_type, mv.present, mv.total_households
     )
@@ -1647,10 +1658,7 @@ def _closing_refusal(matter: Matter, villages: Sequence[MatterVillage]) -> None:
     for mv in villages:
         prefix = _village_prefix(mv, many)
         if mv.form == Form.MEETING:
-            if not mv.hand_counts and not ballot_fallback_allowed(mv):
-                raise WrongState(
-                    prefix + _("Record the meeting's result first."), code="result_missing"
-                )
+            _meeting_closing_refusal(mv, prefix)
             continue
         if mv.closes_at is not None and now < mv.closes_at:
             raise WrongState(
@@ -1684,6 +1692,41 @@ def _closing_refusal(matter: Matter, villages: Sequence[MatterVillage]) -> None:
                 ),
                 "witnesses_missing",
             )
+
+
+def _meeting_closing_refusal(mv: MatterVillage, prefix: str) -> None:
+    """A meeting village closes only on a valid count.
+
+    * Law 10/2022 Art. 19(1)(b): a meeting whose attendance made the threshold unreachable is
+      not closed as "not adopted": the village goes on to a household ballot.
+    * Decree 59/2023 Art. 3(5): a counting committee counts only if more than half of those
+      present approved it — checked again here, whatever was entered.
+    """
+    if ballot_fallback_allowed(mv):
+        raise _refuse(
+            Refusal(
+                prefix
+                + _(
+                    "The meeting's attendance could not reach the threshold: the village "
+                    "decides by household ballot."
+                ),
+                "Luật 10/2022 Điều 19(1)(b)",
+            ),
+            "ballot_required",
+        )
+    if not mv.hand_counts:
+        raise WrongState(prefix + _("Record the meeting's result first."), code="result_missing")
+    if mv.team and (
+        mv.team_approved_by is None
+        or not rules.procedural_vote_passes(mv.team_approved_by, mv.present)
+    ):
+        raise _refuse(
+            Refusal(
+                prefix + _("The counting committee needs more than half of those present."),
+                "Nghị định 59/2023 Điều 3(5)",
+            ),
+            "team_not_approved",
+        )
 
 
 @transaction.atomic

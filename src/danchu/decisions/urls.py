@@ -5,6 +5,7 @@ from django.urls import path
 
 from danchu.decisions import backoffice_views as bo
 from danchu.decisions import bulletin_views, public_views
+from danchu.decisions import election_views as ev
 
 app_name = "decisions"
 urlpatterns = [
@@ -57,4 +58,17 @@ urlpatterns = [
         bo.witnesses_record,
         name="bo_witnesses",
     ),
+]
+
+# Village-head elections and dismissals (Decree 59/2023 Art. 6–9).
+urlpatterns += [
+    path("quan-ly/bieu-quyet/thon/<int:mv_id>/bau-cu/", ev.election, name="bo_election"),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/bau-cu/<slug:step>/",
+        ev.election_step,
+        name="bo_election_step",
+    ),
+    path("quan-ly/xa/<str:code>/mien-nhiem/", ev.dismissals, name="bo_dismissals"),
+    path("quan-ly/mien-nhiem/<int:pk>/", ev.dismissal_detail, name="bo_dismissal"),
+    path("quan-ly/mien-nhiem/<int:pk>/<slug:step>/", ev.dismissal_step, name="bo_dismissal_step"),
 ]

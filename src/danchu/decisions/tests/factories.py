@@ -99,10 +99,44 @@ TEAM = ["Trần Văn Một", "Lê Thị Hai", "Phạm Văn Ba"]
 WITNESSES = ["Hoàng Văn Bốn", "Đỗ Thị Năm"]
 
 
+def prepare_election(matter: Matter, held_on: datetime.date | None = None) -> None:
+    """Decree 59/2023 Art. 6's four milestones of a village-head election, each on its last
+    day before ``held_on`` (today by default), recorded by the commune chair."""
+    from danchu.decisions import elections
+
+    day = held_on or timezone.localdate()
+    chair = official_of(matter.commune, Role.COMMUNE_CHAIR)
+    for mv in MatterVillage.objects.filter(matter=matter).select_related("matter", "commune"):
+        elections.election_plan_record(
+            actor=chair, matter_village=mv, election_day=day, plan_on=_before(day, 20)
+        )
+        names = list(Option.objects.filter(matter=matter).values_list("label", flat=True))
+        elections.election_candidates_fix(
+            actor=chair, matter_village=mv, names=names, fixed_on=_before(day, 15)
+        )
+        elections.election_team_set(
+            actor=chair, matter_village=mv, members=["Tổ trưởng Tổ bầu cử"], set_on=_before(day, 10)
+        )
+        elections.election_notice_record(actor=chair, matter_village=mv, notice_on=_before(day, 7))
+
+
+def _before(day: datetime.date, n: int) -> datetime.date:
+    return day - datetime.timedelta(days=n)
+
+
 def open_meeting(actor: Any, matter: Matter, **kwargs: Any) -> Matter:
-    """Open with a meeting held today after a 3-day notice."""
+    """Open with a meeting held today after a 3-day notice (a village-head election: after its
+    four milestones, recorded here when missing)."""
+    from danchu.decisions.models import ElectionPlan
+
     kwargs.setdefault("notice_on", days_ago(3))
     kwargs.setdefault("held_on", timezone.localdate())
+    if (
+        matter.matter_type == MatterType.VILLAGE_HEAD
+        and matter.options.filter(kind=Option.Kind.CANDIDATE).exists()
+        and not ElectionPlan.objects.filter(matter_village__matter=matter).exists()
+    ):
+        prepare_election(matter, kwargs["held_on"])
     return services.matter_open(actor=actor, matter=matter, form=Form.MEETING, **kwargs)
 
 

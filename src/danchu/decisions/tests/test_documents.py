@@ -25,6 +25,7 @@ from danchu.decisions.tests.factories import (
     make_village,
     matter_village,
     option,
+    prepare_election,
     representative,
 )
 
@@ -85,7 +86,7 @@ def meeting(commune, official):
     village = make_village(commune, households=5, name="Thôn Đông")
     return _meeting(
         official, village, 4, {Option.Kind.APPROVE: 3, Option.Kind.REJECT: 1}, secret=True,
-        team=TEAM, witnesses=WITNESSES,
+        team=TEAM, witnesses=WITNESSES, team_approved_by=3,
     )  # fmt: skip
 
 
@@ -228,6 +229,7 @@ def test_the_online_decision(online):
 def test_an_election_names_the_elected_and_awaits_recognition(commune, official):
     village = make_village(commune, households=5)
     matter = make_matter(official, [village], MatterType.VILLAGE_HEAD, candidates=["Lê Văn Cử"])
+    prepare_election(matter, HELD)
     services.matter_open(
         actor=official, matter=matter, form=Form.MEETING, notice_on=HELD - datetime.timedelta(8),
         held_on=HELD,

@@ -1023,14 +1023,6 @@ def test_a_meeting_without_its_result_cannot_close(small, official):
     assert exc.value.code == "result_missing"
 
 
-def test_an_unreachable_meeting_may_close_as_not_adopted(hundred, official):
-    matter = make_matter(official, [hundred], MatterType.CONTRIBUTIONS)
-    open_meeting(official, matter)
-    _attend(official, matter_village(matter), 10)
-    matter = services.matter_close(actor=official, matter=matter)
-    assert matter_village(matter).adopted is False
-
-
 def test_a_village_head_closes_their_own_village_matter(small):
     head = village_head(small)
     matter = make_matter(head, [small])
