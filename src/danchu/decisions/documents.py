@@ -12,7 +12,7 @@
   Art. 4(6)), with the decree's field names.
 
 The layout follows NĐ 30/2020/NĐ-CP Annex I (legal-spec §5) through the helpers of
-:mod:`danchu.disclosure.exports` (A4, margins 20/20/30/15 mm, Times New Roman everywhere, the
+:mod:`danchu.core.documents` (A4, margins 20/20/30/15 mm, Times New Roman everywhere, the
 header table with the issuing body and the national title and motto, the italic place and date).
 These are official forms posted and filed in Vietnamese: their wording is the law's, not
 translated (the pass rule and the form's name come from :mod:`danchu.decisions.rules` rendered
@@ -24,37 +24,29 @@ WeasyPrint needs Pango from the system; where it cannot load, :class:`DocumentUn
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from types import ModuleType
 from typing import Any
 
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from danchu.core.documents import (
+    DOCX_CONTENT_TYPE,
+    HEAD_LEFT_MM,
+    HEAD_RIGHT_MM,
+    TEXT_WIDTH_MM,
+    StateDocx,
+    render_pdf,
+)
 from danchu.core.text import fold_vi
 from danchu.decisions import rules
 from danchu.decisions.models import Ballot, MatterVillage, Option, Vote
 from danchu.decisions.recognition import decided_on
 from danchu.decisions.rules import Form, MatterType
 from danchu.decisions.selectors import MatterOutcome, VillageOutcome
-from danchu.disclosure.exports import (
-    DOCX_CONTENT_TYPE,
-    HEAD_LEFT_MM,
-    HEAD_RIGHT_MM,
-    MARGIN_BOTTOM_MM,
-    MARGIN_LEFT_MM,
-    MARGIN_RIGHT_MM,
-    MARGIN_TOP_MM,
-    PAGE_HEIGHT_MM,
-    PAGE_WIDTH_MM,
-    TEXT_WIDTH_MM,
-    _clean,
-    _Docx,
-)
 from danchu.disclosure.notice import NoticeUnavailable, place_and_date
 from danchu.territory.models import Resident, Village
 
@@ -346,83 +338,71 @@ def _facts(matter_village: MatterVillage, outcome: MatterOutcome) -> DecisionFac
 # DOCX
 
 
-class _Paper(_Docx):
-    """The disclosure register's NĐ 30/2020 building blocks for a village's document."""
+class _Paper(StateDocx):
+    """A village's document on the shared NĐ 30/2020 building blocks
+    (:mod:`danchu.core.documents`)."""
 
     def __init__(self, facts: DecisionFacts) -> None:
-        import docx
-
+        super().__init__()
         self.facts = facts
-        self.doc = docx.Document()
 
     def start(self, title: str, form_number: str | None = None) -> None:
-        from docx.enum.section import WD_ORIENT
-        from docx.shared import Mm
-
-        section = self.doc.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
-        section.top_margin, section.bottom_margin = Mm(MARGIN_TOP_MM), Mm(MARGIN_BOTTOM_MM)
-        section.left_margin, section.right_margin = Mm(MARGIN_LEFT_MM), Mm(MARGIN_RIGHT_MM)
-        properties = self.doc.core_properties
-        properties.title = _clean(f"{title} - {self.facts.summary}")[:255]
-        properties.author = properties.last_modified_by = "danchu"
-        properties.created = properties.modified = timezone.now()
-        self._fonts()
+        self.page_setup(f"{title} - {self.facts.summary}")
         if form_number:
-            self._para(self.doc, f"Mẫu số {form_number}", size=12, bold=True, align="right",
-                       first=True)  # fmt: skip
-            self._para(self.doc, "(Nghị định số 59/2023/NĐ-CP)", size=11, italic=True,
-                       align="right")  # fmt: skip
+            number = f"Mẫu số {form_number}"
+            self.paragraph(self.doc, number, size=12, bold=True, align="right", first=True)
+            decree = "(Nghị định số 59/2023/NĐ-CP)"
+            self.paragraph(self.doc, decree, size=11, italic=True, align="right")
         self._village_header()
         from docx.shared import Pt
 
-        spacer = self._para(self.doc)
+        spacer = self.paragraph(self.doc)
         spacer.paragraph_format.space_before = Pt(12)
-        self._para(self.doc, title, size=14, bold=True)
-        self._para(self.doc, self.facts.summary, size=14, bold=True)
-        self._rule(self.doc, TEXT_WIDTH_MM / 4, TEXT_WIDTH_MM)
-        self._para(self.doc)
+        self.paragraph(self.doc, title, size=14, bold=True)
+        self.paragraph(self.doc, self.facts.summary, size=14, bold=True)
+        self.rule(self.doc, TEXT_WIDTH_MM / 4, TEXT_WIDTH_MM)
+        self.paragraph(self.doc)
 
     def _village_header(self) -> None:
         """NĐ 30/2020 Annex I: the parent body (the commune) and the issuer (the village) on the
         left; the national title and motto on the right; place and date below, italic."""
         facts = self.facts
-        table = self._table(2, (HEAD_LEFT_MM, HEAD_RIGHT_MM), borders=False)
+        table = self.table(2, (HEAD_LEFT_MM, HEAD_RIGHT_MM), borders=False)
         left, right = table.cell(0, 0), table.cell(0, 1)
-        self._para(left, facts.commune_upper, size=13, first=True)
-        self._para(left, facts.issuer, size=13, bold=True)
-        self._rule(left, HEAD_LEFT_MM / 3, HEAD_LEFT_MM)
-        self._para(right, NATIONAL_TITLE, size=12, bold=True, first=True)
-        self._para(right, MOTTO, size=13, bold=True)
-        self._rule(right, 56, HEAD_RIGHT_MM)
-        self._para(table.cell(1, 1), facts.place_and_date, size=13, italic=True, first=True)
+        self.paragraph(left, facts.commune_upper, size=13, first=True)
+        self.paragraph(left, facts.issuer, size=13, bold=True)
+        self.rule(left, HEAD_LEFT_MM / 3, HEAD_LEFT_MM)
+        self.paragraph(right, NATIONAL_TITLE, size=12, bold=True, first=True)
+        self.paragraph(right, MOTTO, size=13, bold=True)
+        self.rule(right, 56, HEAD_RIGHT_MM)
+        self.paragraph(table.cell(1, 1), facts.place_and_date, size=13, italic=True, first=True)
 
     def heading(self, text: str) -> None:
         from docx.shared import Pt
 
-        paragraph = self._para(self.doc, text, size=14, bold=True, align="left")
+        paragraph = self.paragraph(self.doc, text, size=14, bold=True, align="left")
         paragraph.paragraph_format.space_before = Pt(6)
 
     def line(self, text: str, *, bold: bool = False, italic: bool = False) -> None:
         from docx.shared import Mm, Pt
 
-        paragraph = self._para(self.doc, text, size=14, bold=bold, italic=italic,
-                               align="justify")  # fmt: skip
+        paragraph = self.paragraph(
+            self.doc, text, size=14, bold=bold, italic=italic, align="justify"
+        )
         fmt = paragraph.paragraph_format
         fmt.first_line_indent = Mm(12.7)
         fmt.space_after = Pt(6)
 
     def grid(self, heads: Sequence[str], rows: Sequence[Sequence[Any]],
              widths: Sequence[float]) -> None:  # fmt: skip
-        table = self._table(1 + len(rows), widths, borders=True)
+        table = self.table(1 + len(rows), widths, borders=True)
         for cell, head in zip(table.rows[0].cells, heads, strict=True):
-            self._para(cell, head, size=13, bold=True, first=True)
+            self.paragraph(cell, head, size=13, bold=True, first=True)
         for line, values in zip(table.rows[1:], rows, strict=True):
             for index, (cell, value) in enumerate(zip(line.cells, values, strict=True)):
-                self._para(cell, str(value), size=13, align="left" if index == 1 else "center",
-                           first=True)  # fmt: skip
-        self._para(self.doc)
+                align = "left" if index == 1 else "center"
+                self.paragraph(cell, str(value), size=13, align=align, first=True)
+        self.paragraph(self.doc)
 
     def names(self, label: str, names: Sequence[str]) -> None:
         self.line(f"{label}:" if names else f"{label}: {DOTS}")
@@ -430,25 +410,23 @@ class _Paper(_Docx):
             self.line(f"{number}. {name}")
 
     def signatures(self, signatures: Sequence[Signature]) -> None:
-        self._para(self.doc, "./.", size=13, align="left")
-        self._para(self.doc)
+        self.paragraph(self.doc, "./.", size=13, align="left")
+        self.paragraph(self.doc)
         pairs = [signatures[i : i + 2] for i in range(0, len(signatures), 2)]
         half = TEXT_WIDTH_MM / 2
-        table = self._table(len(pairs), (half, half), borders=False)
+        table = self.table(len(pairs), (half, half), borders=False)
         for row, pair in zip(table.rows, pairs, strict=True):
             for cell, signature in zip(row.cells, pair, strict=False):
-                self._para(cell, signature.title, size=13, bold=True, first=True)
-                self._para(cell, SIGN_HINT, size=13, italic=True)
+                self.paragraph(cell, signature.title, size=13, bold=True, first=True)
+                self.paragraph(cell, SIGN_HINT, size=13, italic=True)
                 for _blank in range(4):  # room for the signature
-                    self._para(cell)
+                    self.paragraph(cell)
                 if signature.name:
-                    self._para(cell, signature.name, size=13, bold=True)
-                self._para(cell)
+                    self.paragraph(cell, signature.name, size=13, bold=True)
+                self.paragraph(cell)
 
     def render(self) -> bytes:
-        buffer = io.BytesIO()
-        self.doc.save(buffer)
-        return buffer.getvalue()
+        return self.to_bytes()
 
 
 def decision_docx(matter_village: MatterVillage, outcome: MatterOutcome) -> bytes:
@@ -612,14 +590,6 @@ def _record_signatures(facts: DecisionFacts, form: Form) -> list[Signature]:
 # PDF
 
 
-def _weasyprint() -> ModuleType:
-    try:
-        import weasyprint
-    except (ImportError, OSError) as error:  # OSError: Pango/HarfBuzz libraries not found
-        raise DocumentUnavailable(str(error)) from error
-    return weasyprint
-
-
 def decision_html(matter_village: MatterVillage, outcome: MatterOutcome) -> str:
     """The decision as HTML for the PDF engine, always in Vietnamese (it is filed and posted)."""
     facts = decision_facts(matter_village, outcome)
@@ -633,12 +603,4 @@ def decision_html(matter_village: MatterVillage, outcome: MatterOutcome) -> str:
 def decision_pdf(matter_village: MatterVillage, outcome: MatterOutcome) -> bytes:
     """The community decision as PDF bytes. Nothing is fetched: the fetcher refuses every
     scheme but ``data:``."""
-    weasyprint = _weasyprint()
-    html = decision_html(matter_village, outcome)
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
-    try:
-        pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
-    except OSError as error:  # a library that loads lazily (fonts, Pango) failed
-        raise DocumentUnavailable(str(error)) from error
-    assert isinstance(pdf, bytes)
-    return pdf
+    return render_pdf(decision_html(matter_village, outcome), unavailable=DocumentUnavailable)
