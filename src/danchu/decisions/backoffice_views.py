@@ -508,6 +508,12 @@ def _render_ballots(
         )
         .order_by("serial")
     )
+    # Delivery and return tracking: show only the ballots in one state (?status=delivered).
+    status_filter = request.GET.get("status", "")
+    if status_filter in Ballot.Status.values:
+        listing = listing.filter(status=status_filter)
+    else:
+        status_filter = ""
     page = paginate(request, listing)
     counts = Counter(
         dict(
@@ -578,6 +584,8 @@ def _render_ballots(
         "witnesses_form": witnesses_form
         or WitnessesForm(initial={"witnesses": "\n".join(mv.witnesses or [])}),
         "page_errors": page_errors or [],
+        "status_filter": status_filter,
+        "status_choices": Ballot.Status.choices,
     }
     return render(request, "decisions/backoffice/ballots.html", context, status=status)
 

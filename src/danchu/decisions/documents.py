@@ -54,6 +54,10 @@ __all__ = [
     "DOCX_CONTENT_TYPE",
     "DecisionFacts",
     "DocumentUnavailable",
+    "day_text",
+    "issuer_name",
+    "kind_word",
+    "moment_text",
     "counting_record_docx",
     "decision_docx",
     "decision_facts",
@@ -146,13 +150,13 @@ def _village_outcome(matter_village: MatterVillage, outcome: MatterOutcome) -> V
     raise ValueError("the outcome does not concern this village")
 
 
-def _kind_word(village: Village) -> str:
+def kind_word(village: Village) -> str:
     return KIND_WORDS.get(Village.Kind(village.kind), "Thôn") if village.kind else "Thôn"
 
 
-def _issuer(village: Village) -> str:
+def issuer_name(village: Village) -> str:
     """ "THÔN ĐÔNG" for a village named "Đông"; a name already starting with its kind stays."""
-    word = _kind_word(village)
+    word = kind_word(village)
     name = village.name.strip()
     if fold_vi(name).startswith(fold_vi(word) + " "):
         return name.upper()
@@ -166,11 +170,11 @@ def _share(count: int, total: int) -> str:
     return f"{count * 100 / total:.2f}".replace(".", ",") + "%"
 
 
-def _d(day: date | None) -> str:
+def day_text(day: date | None) -> str:
     return f"{day:%d/%m/%Y}" if day is not None else DOTS
 
 
-def _dt(moment: datetime | None) -> str:
+def moment_text(moment: datetime | None) -> str:
     if moment is None:
         return DOTS
     local = timezone.localtime(moment)
@@ -238,25 +242,25 @@ def _facts(matter_village: MatterVillage, outcome: MatterOutcome) -> DecisionFac
     total = mv.total_households
     participants = _participants(mv, result)
     day = decided_on(mv) or timezone.localdate()
-    word = _kind_word(village)
+    word = kind_word(village)
     options = list(Option.objects.filter(matter=matter).order_by("position"))
     results = [
         (o.label, result.counts.get(o.pk, 0), _share(result.counts.get(o.pk, 0), total))
         for o in options
     ]
     if form == Form.MEETING:
-        time_lines = [f"Thời gian: ngày {_d(mv.held_on)}."]
+        time_lines = [f"Thời gian: ngày {day_text(mv.held_on)}."]
         participants_label = "Số đại diện hộ gia đình tham dự"
     elif form == Form.BALLOT:
         time_lines = [
-            f"Thời gian phát phiếu: ngày {_d(mv.held_on)}.",
-            f"Thời hạn thu phiếu: {_dt(mv.closes_at)}.",
+            f"Thời gian phát phiếu: ngày {day_text(mv.held_on)}.",
+            f"Thời hạn thu phiếu: {moment_text(mv.closes_at)}.",
         ]
         participants_label = "Số đại diện hộ gia đình tham gia (số phiếu thu về)"
     else:
         time_lines = [
-            f"Thời gian bắt đầu biểu quyết: {_dt(matter.opened_at)}.",
-            f"Thời gian kết thúc biểu quyết: {_dt(mv.closes_at)}.",
+            f"Thời gian bắt đầu biểu quyết: {moment_text(matter.opened_at)}.",
+            f"Thời gian kết thúc biểu quyết: {moment_text(mv.closes_at)}.",
         ]
         participants_label = "Số đại diện hộ gia đình tham gia biểu quyết"
     clause = int(matter.matter_type)
@@ -309,7 +313,7 @@ def _facts(matter_village: MatterVillage, outcome: MatterOutcome) -> DecisionFac
     ]
     return DecisionFacts(
         commune_upper=commune.name.upper(),
-        issuer=_issuer(village),
+        issuer=issuer_name(village),
         kind_word=word.lower(),
         head_title=head_title,
         place_and_date=place_and_date(commune, day),
@@ -492,7 +496,7 @@ def _record_02(paper: _Paper, facts: DecisionFacts, mv: MatterVillage,
                counts: list[tuple[str, int, str]]) -> None:  # fmt: skip
     """Decree 59/2023 Art. 3(5)(c): the counting committee counts before 2 witnesses."""
     valid = sum(count for _label, count, _share in counts)
-    paper.line(f"Thời gian: ngày {_d(mv.held_on)}.")
+    paper.line(f"Thời gian: ngày {day_text(mv.held_on)}.")
     paper.names("Ban kiểm phiếu gồm", facts.team)
     paper.names("Người chứng kiến (đại diện hộ gia đình)", facts.witnesses)
     paper.line(f"Số đại diện hộ gia đình tham dự: {mv.present}.")
@@ -541,8 +545,8 @@ def _record_03(paper: _Paper, facts: DecisionFacts, mv: MatterVillage,
         return sum(result.counts.get(o.pk, 0) for o in options if o.kind == kind)
 
     names, opinions = _online_voters(mv)
-    paper.line(f"Thời gian bắt đầu: {_dt(outcome.matter.opened_at)}.")
-    paper.line(f"Thời gian kết thúc: {_dt(mv.closes_at)}.")
+    paper.line(f"Thời gian bắt đầu: {moment_text(outcome.matter.opened_at)}.")
+    paper.line(f"Thời gian kết thúc: {moment_text(mv.closes_at)}.")
     paper.names("Tổ biểu quyết trực tuyến gồm", facts.team)
     paper.line(f"Số đại diện hộ gia đình đã biểu quyết: {result.turnout}.")
     paper.line(f"Số đồng ý: {by_kind(Option.Kind.APPROVE)}.")
@@ -558,8 +562,8 @@ def _record_04(paper: _Paper, facts: DecisionFacts, mv: MatterVillage,
                counts: list[tuple[str, int, str]]) -> None:  # fmt: skip
     """Decree 59/2023 Art. 4(6): the ballot team counts before 2 household witnesses."""
     ballots = _ballot_counts(mv)
-    paper.line(f"Thời gian phát phiếu: ngày {_d(mv.held_on)}; thời hạn thu phiếu: "
-               f"{_dt(mv.closes_at)}.")  # fmt: skip
+    paper.line(f"Thời gian phát phiếu: ngày {day_text(mv.held_on)}; thời hạn thu phiếu: "
+               f"{moment_text(mv.closes_at)}.")  # fmt: skip
     paper.names("Tổ phát phiếu gồm", facts.team)
     paper.names("Người chứng kiến (đại diện hộ gia đình)", facts.witnesses)
     paper.line(f"Số phiếu phát ra: {sum(ballots.values())}.")

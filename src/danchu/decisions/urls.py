@@ -4,13 +4,18 @@ representative's online vote (/bieu-quyet/â€¦/) and the back office (/quan-ly/â€
 from django.urls import path
 
 from danchu.decisions import backoffice_views as bo
-from danchu.decisions import public_views
+from danchu.decisions import paper_views, public_views
 
 app_name = "decisions"
 urlpatterns = [
     # Public: no sign-in.
     path("xa/<str:code>/bieu-quyet/", public_views.public_list, name="public_list"),
     path("xa/<str:code>/bieu-quyet/<int:pk>/", public_views.public_detail, name="public_detail"),
+    path(
+        "xa/<str:code>/bieu-quyet/<int:pk>/thon/<int:mv_id>/quyet-dinh.<str:ext>",
+        paper_views.public_decision,
+        name="public_decision",
+    ),
     # The household representative votes online (Decree 59/2023 Art. 5).
     path("bieu-quyet/<int:matter_village_id>/", bo.vote, name="vote"),
     # Back office.
@@ -40,5 +45,21 @@ urlpatterns = [
         "quan-ly/bieu-quyet/thon/<int:mv_id>/phieu/chung-kien/",
         bo.witnesses_record,
         name="bo_witnesses",
+    ),
+    # Printed papers and the meeting's check-in (decisions.paper_views).
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/phieu/in/",
+        paper_views.ballots_print,
+        name="bo_ballots_print",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/danh-sach/",
+        paper_views.attendance_sheet,
+        name="bo_attendance_sheet",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/check-in/",
+        paper_views.check_in,
+        name="bo_check_in",
     ),
 ]
