@@ -4,7 +4,7 @@ representative's online vote (/bieu-quyet/â€¦/) and the back office (/quan-ly/â€
 from django.urls import path
 
 from danchu.decisions import backoffice_views as bo
-from danchu.decisions import paper_views, public_views
+from danchu.decisions import cluster_views, paper_views, public_views
 
 app_name = "decisions"
 urlpatterns = [
@@ -61,5 +61,31 @@ urlpatterns = [
         "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/check-in/",
         paper_views.check_in,
         name="bo_check_in",
+    ),
+    # Meetings by residential cluster (decisions.cluster_views).
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/cum/",
+        cluster_views.clusters_page,
+        name="bo_clusters",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/cum/ke-hoach/",
+        cluster_views.cluster_plan,
+        name="bo_clusters_plan",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/cum/phe-duyet/",
+        cluster_views.cluster_plan_approve,
+        name="bo_clusters_approve",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/cum/ket-qua-cum/",
+        cluster_views.cluster_session,
+        name="bo_clusters_session",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/cum/tong-hop/",
+        cluster_views.cluster_combine,
+        name="bo_clusters_combine",
     ),
 ]
