@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from danchu.accounts.permissions import Action, can, get_for_actor, require, restrict
 from danchu.core.errors import ApplicationError, NotFound, PermissionDenied
-from danchu.decisions import rules, selectors, services
+from danchu.decisions import printing, rules, selectors, services
 from danchu.decisions.forms import (
     AttendanceForm,
     BallotEntryForm,
@@ -584,6 +584,7 @@ def _render_ballots(
         "witnesses_form": witnesses_form
         or WitnessesForm(initial={"witnesses": "\n".join(mv.witnesses or [])}),
         "page_errors": page_errors or [],
+        "print_batches": range(1, printing.batch_count(issued) + 1),
         "status_filter": status_filter,
         "status_choices": Ballot.Status.choices,
     }

@@ -69,17 +69,23 @@ def _unavailable(request: HttpRequest) -> HttpResponse:
 @backoffice_view
 @require_safe
 def ballots_print(request: HttpRequest, mv_id: int) -> HttpResponse:
-    """The village's issued ballots, one a page (``?paper=A4`` or A5, the default)."""
+    """The village's issued ballots, one a page (``?paper=A4`` or A5, the default), a hundred
+    at a time (``?batch=2`` for the second hundred)."""
     mv = _matter_village(request, mv_id, Action.MATTER_MANAGE)
     if mv.form != Form.BALLOT or not Ballot.objects.filter(matter_village=mv).exists():
         messages.error(request, _("Issue the ballots first: there is nothing to print."))
         return redirect("decisions:bo_ballots", mv_id=mv.pk)
     paper = request.GET.get("paper", "A5")
+    batch_text = request.GET.get("batch", "1")
+    batch = int(batch_text) if batch_text.isascii() and batch_text.isdecimal() else 0
+    issued = Ballot.objects.filter(matter_village=mv).count()
+    if not 1 <= batch <= printing.batch_count(issued):
+        raise Http404
     try:
-        pdf = printing.ballots_pdf(mv, paper if paper in printing.PAPER_SIZES else "A5")
+        pdf = printing.ballots_pdf(mv, paper if paper in printing.PAPER_SIZES else "A5", batch)
     except documents.DocumentUnavailable:
         return _unavailable(request)
-    name = documents.document_filename(mv, "phieu-lay-y-kien", "pdf")
+    name = documents.document_filename(mv, f"phieu-lay-y-kien-{batch}", "pdf")
     return _file(pdf, PDF_CONTENT_TYPE, name, inline=True)
 
 

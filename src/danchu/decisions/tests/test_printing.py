@@ -236,3 +236,27 @@ def test_each_ballot_fits_on_one_page(issued, paper):
         pytest.skip("WeasyPrint cannot run here")
     document = weasyprint.HTML(string=printing.ballots_html(issued, paper)).render()
     assert len(document.pages) == 3
+
+
+def test_ballots_print_a_hundred_at_a_time(client, commune, official, monkeypatch):
+    monkeypatch.setattr(printing, "BATCH_SIZE", 2)
+    village = make_village(commune, households=5)
+    matter = make_matter(official, [village])
+    open_ballot(official, matter)
+    mv = matter_village(matter)
+    services.ballots_issue(actor=official, matter_village=mv)
+    serials = sorted(Ballot.objects.filter(matter_village=mv).values_list("serial", flat=True))
+    assert [s.serial for s in printing.ballot_sheets(mv, 3)] == serials[4:]
+    assert printing.batch_count(5) == 3
+    assert printing.batch_count(4) == 2
+    html = printing.ballots_html(mv, "A5", 2)
+    assert serials[2] in html
+    assert serials[3] in html
+    assert serials[1] not in html
+    client.force_login(official)
+    page = client.get(reverse("decisions:bo_ballots", args=[mv.pk])).content.decode()
+    assert "batch=3" in page
+    assert "batch=4" not in page
+    printed = reverse("decisions:bo_ballots_print", args=[mv.pk])
+    for batch in ("0", "4", "x", "²"):
+        assert client.get(printed, {"batch": batch}).status_code == 404
