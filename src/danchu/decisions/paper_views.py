@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from danchu.accounts.permissions import Action, get_for_actor
+from danchu.accounts.permissions import Action, can, get_for_actor
 from danchu.core.documents import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
 from danchu.core.errors import ApplicationError, NotFound
 from danchu.decisions import attendance, documents, printing, selectors, services
@@ -58,6 +58,15 @@ def _file(data: bytes, content_type: str, filename: str, *, inline: bool) -> Htt
     return response
 
 
+def _batch(request: HttpRequest, batches: int) -> int:
+    """Which file of a long printout (``?batch=2``); 404 outside 1..``batches``."""
+    text = request.GET.get("batch", "1")
+    batch = int(text) if text.isascii() and text.isdecimal() and len(text) <= 6 else 0
+    if not 1 <= batch <= batches:
+        raise Http404
+    return batch
+
+
 def _unavailable(request: HttpRequest) -> HttpResponse:
     return render(request, "decisions/backoffice/paper_unavailable.html", status=503)
 
@@ -76,11 +85,7 @@ def ballots_print(request: HttpRequest, mv_id: int) -> HttpResponse:
         messages.error(request, _("Issue the ballots first: there is nothing to print."))
         return redirect("decisions:bo_ballots", mv_id=mv.pk)
     paper = request.GET.get("paper", "A5")
-    batch_text = request.GET.get("batch", "1")
-    batch = int(batch_text) if batch_text.isascii() and batch_text.isdecimal() else 0
-    issued = Ballot.objects.filter(matter_village=mv).count()
-    if not 1 <= batch <= printing.batch_count(issued):
-        raise Http404
+    batch = _batch(request, printing.batch_count(Ballot.objects.filter(matter_village=mv).count()))
     try:
         pdf = printing.ballots_pdf(mv, paper if paper in printing.PAPER_SIZES else "A5", batch)
     except documents.DocumentUnavailable:
@@ -100,11 +105,12 @@ def attendance_sheet(request: HttpRequest, mv_id: int) -> HttpResponse:
     mv = _matter_village(request, mv_id, Action.MATTER_MANAGE)
     if mv.form != Form.MEETING:
         raise Http404
+    batch = _batch(request, attendance.sheet_batches(mv))
     try:
-        pdf = attendance.attendance_sheet_pdf(mv)
+        pdf = attendance.attendance_sheet_pdf(mv, batch)
     except documents.DocumentUnavailable:
         return _unavailable(request)
-    name = documents.document_filename(mv, "danh-sach-du-hop", "pdf")
+    name = documents.document_filename(mv, f"danh-sach-du-hop-{batch}", "pdf")
     return _file(pdf, PDF_CONTENT_TYPE, name, inline=True)
 
 
@@ -155,6 +161,8 @@ def check_in(request: HttpRequest, mv_id: int) -> HttpResponse:
         "mv": mv,
         "form": form,
         "is_meeting": mv.form == Form.MEETING,
+        "may_manage": can(request.user, Action.MATTER_MANAGE, mv),
+        "sheet_batches": range(1, attendance.sheet_batches(mv) + 1),
     }
     return render(request, "decisions/backoffice/attendance_checkin.html", context, status=status)
 

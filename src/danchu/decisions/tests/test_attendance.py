@@ -193,3 +193,18 @@ def test_the_camera_scan_is_an_enhancement_from_our_own_static_file(client, offi
     source = Path(script).read_text(encoding="utf-8")
     assert "BarcodeDetector" in source
     assert "http" not in source  # nothing fetched from elsewhere
+
+
+def test_a_long_sheet_prints_in_files_numbered_on(client, official, meeting, monkeypatch):
+    monkeypatch.setattr(attendance, "SHEET_BATCH", 2)
+    rows = attendance.attendance_sheet_rows(meeting, 3)
+    assert [r.number for r in rows] == [5]
+    assert [r.number for r in attendance.attendance_sheet_rows(meeting, 1)] == [1, 2]
+    assert len(attendance.attendance_sheet_rows(meeting)) == 5
+    assert attendance.sheet_batches(meeting) == 3
+    client.force_login(official)
+    sheet = reverse("decisions:bo_attendance_sheet", args=[meeting.pk])
+    for batch in ("0", "4", "x", "9" * 30):
+        assert client.get(sheet, {"batch": batch}).status_code == 404
+    page = client.get(reverse("decisions:bo_check_in", args=[meeting.pk])).content.decode()
+    assert "batch=3" in page
