@@ -208,3 +208,13 @@ def test_a_long_sheet_prints_in_files_numbered_on(client, official, meeting, mon
         assert client.get(sheet, {"batch": batch}).status_code == 404
     page = client.get(reverse("decisions:bo_check_in", args=[meeting.pk])).content.decode()
     assert "batch=3" in page
+
+
+def test_anonymous_is_sent_to_sign_in(client, meeting):
+    for name in ("bo_check_in", "bo_attendance_sheet", "bo_clusters"):
+        response = client.get(reverse(f"decisions:{name}", args=[meeting.pk]))
+        assert response.status_code == 302
+        assert "next=" in response["Location"]
+    code = attendance.attendance_code(meeting.pk, households_of(meeting.village)[0].pk)
+    assert _check_in(client, meeting, code).status_code == 302
+    assert not MeetingAttendance.objects.filter(matter_village=meeting).exists()
