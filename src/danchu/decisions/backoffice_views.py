@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from danchu.accounts.permissions import Action, can, get_for_actor, require, restrict
 from danchu.core.errors import ApplicationError, NotFound, PermissionDenied
-from danchu.decisions import rules, selectors, services
+from danchu.decisions import printing, rules, selectors, services
 from danchu.decisions.forms import (
     AttendanceForm,
     BallotEntryForm,
@@ -512,6 +512,12 @@ def _render_ballots(
         )
         .order_by("serial")
     )
+    # Delivery and return tracking: show only the ballots in one state (?status=delivered).
+    status_filter = request.GET.get("status", "")
+    if status_filter in Ballot.Status.values:
+        listing = listing.filter(status=status_filter)
+    else:
+        status_filter = ""
     page = paginate(request, listing)
     counts = Counter(
         dict(
@@ -582,6 +588,9 @@ def _render_ballots(
         "witnesses_form": witnesses_form
         or WitnessesForm(initial={"witnesses": "\n".join(mv.witnesses or [])}),
         "page_errors": page_errors or [],
+        "print_batches": range(1, printing.batch_count(issued) + 1),
+        "status_filter": status_filter,
+        "status_choices": Ballot.Status.choices,
     }
     return render(request, "decisions/backoffice/ballots.html", context, status=status)
 

@@ -12,7 +12,7 @@
   Art. 4(6)), with the decree's field names.
 
 The layout follows NĐ 30/2020/NĐ-CP Annex I (legal-spec §5) through the helpers of
-:mod:`danchu.disclosure.exports` (A4, margins 20/20/30/15 mm, Times New Roman everywhere, the
+:mod:`danchu.core.documents` (A4, margins 20/20/30/15 mm, Times New Roman everywhere, the
 header table with the issuing body and the national title and motto, the italic place and date).
 These are official forms posted and filed in Vietnamese: their wording is the law's, not
 translated (the pass rule and the form's name come from :mod:`danchu.decisions.rules` rendered
@@ -24,37 +24,29 @@ WeasyPrint needs Pango from the system; where it cannot load, :class:`DocumentUn
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from types import ModuleType
 from typing import Any
 
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from danchu.core.documents import (
+    DOCX_CONTENT_TYPE,
+    HEAD_LEFT_MM,
+    HEAD_RIGHT_MM,
+    TEXT_WIDTH_MM,
+    StateDocx,
+    render_pdf,
+)
 from danchu.core.text import fold_vi
 from danchu.decisions import rules
 from danchu.decisions.models import Ballot, MatterVillage, Option, SecretChoice, Vote
 from danchu.decisions.recognition import decided_on
 from danchu.decisions.rules import Form, MatterType
 from danchu.decisions.selectors import MatterOutcome, VillageOutcome
-from danchu.disclosure.exports import (
-    DOCX_CONTENT_TYPE,
-    HEAD_LEFT_MM,
-    HEAD_RIGHT_MM,
-    MARGIN_BOTTOM_MM,
-    MARGIN_LEFT_MM,
-    MARGIN_RIGHT_MM,
-    MARGIN_TOP_MM,
-    PAGE_HEIGHT_MM,
-    PAGE_WIDTH_MM,
-    TEXT_WIDTH_MM,
-    _clean,
-    _Docx,
-)
 from danchu.disclosure.notice import NoticeUnavailable, place_and_date
 from danchu.territory.models import Resident, Village
 
@@ -62,6 +54,10 @@ __all__ = [
     "DOCX_CONTENT_TYPE",
     "DecisionFacts",
     "DocumentUnavailable",
+    "day_text",
+    "issuer_name",
+    "kind_word",
+    "moment_text",
     "counting_record_docx",
     "decision_docx",
     "decision_facts",
@@ -154,13 +150,13 @@ def _village_outcome(matter_village: MatterVillage, outcome: MatterOutcome) -> V
     raise ValueError("the outcome does not concern this village")
 
 
-def _kind_word(village: Village) -> str:
+def kind_word(village: Village) -> str:
     return KIND_WORDS.get(Village.Kind(village.kind), "Thôn") if village.kind else "Thôn"
 
 
-def _issuer(village: Village) -> str:
+def issuer_name(village: Village) -> str:
     """ "THÔN ĐÔNG" for a village named "Đông"; a name already starting with its kind stays."""
-    word = _kind_word(village)
+    word = kind_word(village)
     name = village.name.strip()
     if fold_vi(name).startswith(fold_vi(word) + " "):
         return name.upper()
@@ -174,11 +170,11 @@ def _share(count: int, total: int) -> str:
     return f"{count * 100 / total:.2f}".replace(".", ",") + "%"
 
 
-def _d(day: date | None) -> str:
+def day_text(day: date | None) -> str:
     return f"{day:%d/%m/%Y}" if day is not None else DOTS
 
 
-def _dt(moment: datetime | None) -> str:
+def moment_text(moment: datetime | None) -> str:
     if moment is None:
         return DOTS
     local = timezone.localtime(moment)
@@ -246,25 +242,25 @@ def _facts(matter_village: MatterVillage, outcome: MatterOutcome) -> DecisionFac
     total = mv.total_households
     participants = _participants(mv, result)
     day = decided_on(mv) or timezone.localdate()
-    word = _kind_word(village)
+    word = kind_word(village)
     options = list(Option.objects.filter(matter=matter).order_by("position"))
     results = [
         (o.label, result.counts.get(o.pk, 0), _share(result.counts.get(o.pk, 0), total))
         for o in options
     ]
     if form == Form.MEETING:
-        time_lines = [f"Thời gian: ngày {_d(mv.held_on)}."]
+        time_lines = [f"Thời gian: ngày {day_text(mv.held_on)}."]
         participants_label = "Số đại diện hộ gia đình tham dự"
     elif form == Form.BALLOT:
         time_lines = [
-            f"Thời gian phát phiếu: ngày {_d(mv.held_on)}.",
-            f"Thời hạn thu phiếu: {_dt(mv.closes_at)}.",
+            f"Thời gian phát phiếu: ngày {day_text(mv.held_on)}.",
+            f"Thời hạn thu phiếu: {moment_text(mv.closes_at)}.",
         ]
         participants_label = "Số đại diện hộ gia đình tham gia (số phiếu thu về)"
     else:
         time_lines = [
-            f"Thời gian bắt đầu biểu quyết: {_dt(matter.opened_at)}.",
-            f"Thời gian kết thúc biểu quyết: {_dt(mv.closes_at)}.",
+            f"Thời gian bắt đầu biểu quyết: {moment_text(matter.opened_at)}.",
+            f"Thời gian kết thúc biểu quyết: {moment_text(mv.closes_at)}.",
         ]
         participants_label = "Số đại diện hộ gia đình tham gia biểu quyết"
     clause = int(matter.matter_type)
@@ -317,7 +313,7 @@ def _facts(matter_village: MatterVillage, outcome: MatterOutcome) -> DecisionFac
     ]
     return DecisionFacts(
         commune_upper=commune.name.upper(),
-        issuer=_issuer(village),
+        issuer=issuer_name(village),
         kind_word=word.lower(),
         head_title=head_title,
         place_and_date=place_and_date(commune, day),
@@ -346,83 +342,71 @@ def _facts(matter_village: MatterVillage, outcome: MatterOutcome) -> DecisionFac
 # DOCX
 
 
-class _Paper(_Docx):
-    """The disclosure register's NĐ 30/2020 building blocks for a village's document."""
+class _Paper(StateDocx):
+    """A village's document on the shared NĐ 30/2020 building blocks
+    (:mod:`danchu.core.documents`)."""
 
     def __init__(self, facts: DecisionFacts) -> None:
-        import docx
-
+        super().__init__()
         self.facts = facts
-        self.doc = docx.Document()
 
     def start(self, title: str, form_number: str | None = None) -> None:
-        from docx.enum.section import WD_ORIENT
-        from docx.shared import Mm
-
-        section = self.doc.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
-        section.top_margin, section.bottom_margin = Mm(MARGIN_TOP_MM), Mm(MARGIN_BOTTOM_MM)
-        section.left_margin, section.right_margin = Mm(MARGIN_LEFT_MM), Mm(MARGIN_RIGHT_MM)
-        properties = self.doc.core_properties
-        properties.title = _clean(f"{title} - {self.facts.summary}")[:255]
-        properties.author = properties.last_modified_by = "danchu"
-        properties.created = properties.modified = timezone.now()
-        self._fonts()
+        self.page_setup(f"{title} - {self.facts.summary}")
         if form_number:
-            self._para(self.doc, f"Mẫu số {form_number}", size=12, bold=True, align="right",
-                       first=True)  # fmt: skip
-            self._para(self.doc, "(Nghị định số 59/2023/NĐ-CP)", size=11, italic=True,
-                       align="right")  # fmt: skip
+            number = f"Mẫu số {form_number}"
+            self.paragraph(self.doc, number, size=12, bold=True, align="right", first=True)
+            decree = "(Nghị định số 59/2023/NĐ-CP)"
+            self.paragraph(self.doc, decree, size=11, italic=True, align="right")
         self._village_header()
         from docx.shared import Pt
 
-        spacer = self._para(self.doc)
+        spacer = self.paragraph(self.doc)
         spacer.paragraph_format.space_before = Pt(12)
-        self._para(self.doc, title, size=14, bold=True)
-        self._para(self.doc, self.facts.summary, size=14, bold=True)
-        self._rule(self.doc, TEXT_WIDTH_MM / 4, TEXT_WIDTH_MM)
-        self._para(self.doc)
+        self.paragraph(self.doc, title, size=14, bold=True)
+        self.paragraph(self.doc, self.facts.summary, size=14, bold=True)
+        self.rule(self.doc, TEXT_WIDTH_MM / 4, TEXT_WIDTH_MM)
+        self.paragraph(self.doc)
 
     def _village_header(self) -> None:
         """NĐ 30/2020 Annex I: the parent body (the commune) and the issuer (the village) on the
         left; the national title and motto on the right; place and date below, italic."""
         facts = self.facts
-        table = self._table(2, (HEAD_LEFT_MM, HEAD_RIGHT_MM), borders=False)
+        table = self.table(2, (HEAD_LEFT_MM, HEAD_RIGHT_MM), borders=False)
         left, right = table.cell(0, 0), table.cell(0, 1)
-        self._para(left, facts.commune_upper, size=13, first=True)
-        self._para(left, facts.issuer, size=13, bold=True)
-        self._rule(left, HEAD_LEFT_MM / 3, HEAD_LEFT_MM)
-        self._para(right, NATIONAL_TITLE, size=12, bold=True, first=True)
-        self._para(right, MOTTO, size=13, bold=True)
-        self._rule(right, 56, HEAD_RIGHT_MM)
-        self._para(table.cell(1, 1), facts.place_and_date, size=13, italic=True, first=True)
+        self.paragraph(left, facts.commune_upper, size=13, first=True)
+        self.paragraph(left, facts.issuer, size=13, bold=True)
+        self.rule(left, HEAD_LEFT_MM / 3, HEAD_LEFT_MM)
+        self.paragraph(right, NATIONAL_TITLE, size=12, bold=True, first=True)
+        self.paragraph(right, MOTTO, size=13, bold=True)
+        self.rule(right, 56, HEAD_RIGHT_MM)
+        self.paragraph(table.cell(1, 1), facts.place_and_date, size=13, italic=True, first=True)
 
     def heading(self, text: str) -> None:
         from docx.shared import Pt
 
-        paragraph = self._para(self.doc, text, size=14, bold=True, align="left")
+        paragraph = self.paragraph(self.doc, text, size=14, bold=True, align="left")
         paragraph.paragraph_format.space_before = Pt(6)
 
     def line(self, text: str, *, bold: bool = False, italic: bool = False) -> None:
         from docx.shared import Mm, Pt
 
-        paragraph = self._para(self.doc, text, size=14, bold=bold, italic=italic,
-                               align="justify")  # fmt: skip
+        paragraph = self.paragraph(
+            self.doc, text, size=14, bold=bold, italic=italic, align="justify"
+        )
         fmt = paragraph.paragraph_format
         fmt.first_line_indent = Mm(12.7)
         fmt.space_after = Pt(6)
 
     def grid(self, heads: Sequence[str], rows: Sequence[Sequence[Any]],
              widths: Sequence[float]) -> None:  # fmt: skip
-        table = self._table(1 + len(rows), widths, borders=True)
+        table = self.table(1 + len(rows), widths, borders=True)
         for cell, head in zip(table.rows[0].cells, heads, strict=True):
-            self._para(cell, head, size=13, bold=True, first=True)
+            self.paragraph(cell, head, size=13, bold=True, first=True)
         for line, values in zip(table.rows[1:], rows, strict=True):
             for index, (cell, value) in enumerate(zip(line.cells, values, strict=True)):
-                self._para(cell, str(value), size=13, align="left" if index == 1 else "center",
-                           first=True)  # fmt: skip
-        self._para(self.doc)
+                align = "left" if index == 1 else "center"
+                self.paragraph(cell, str(value), size=13, align=align, first=True)
+        self.paragraph(self.doc)
 
     def names(self, label: str, names: Sequence[str]) -> None:
         self.line(f"{label}:" if names else f"{label}: {DOTS}")
@@ -430,25 +414,23 @@ class _Paper(_Docx):
             self.line(f"{number}. {name}")
 
     def signatures(self, signatures: Sequence[Signature]) -> None:
-        self._para(self.doc, "./.", size=13, align="left")
-        self._para(self.doc)
+        self.paragraph(self.doc, "./.", size=13, align="left")
+        self.paragraph(self.doc)
         pairs = [signatures[i : i + 2] for i in range(0, len(signatures), 2)]
         half = TEXT_WIDTH_MM / 2
-        table = self._table(len(pairs), (half, half), borders=False)
+        table = self.table(len(pairs), (half, half), borders=False)
         for row, pair in zip(table.rows, pairs, strict=True):
             for cell, signature in zip(row.cells, pair, strict=False):
-                self._para(cell, signature.title, size=13, bold=True, first=True)
-                self._para(cell, SIGN_HINT, size=13, italic=True)
+                self.paragraph(cell, signature.title, size=13, bold=True, first=True)
+                self.paragraph(cell, SIGN_HINT, size=13, italic=True)
                 for _blank in range(4):  # room for the signature
-                    self._para(cell)
+                    self.paragraph(cell)
                 if signature.name:
-                    self._para(cell, signature.name, size=13, bold=True)
-                self._para(cell)
+                    self.paragraph(cell, signature.name, size=13, bold=True)
+                self.paragraph(cell)
 
     def render(self) -> bytes:
-        buffer = io.BytesIO()
-        self.doc.save(buffer)
-        return buffer.getvalue()
+        return self.to_bytes()
 
 
 def decision_docx(matter_village: MatterVillage, outcome: MatterOutcome) -> bytes:
@@ -514,7 +496,7 @@ def _record_02(paper: _Paper, facts: DecisionFacts, mv: MatterVillage,
                counts: list[tuple[str, int, str]]) -> None:  # fmt: skip
     """Decree 59/2023 Art. 3(5)(c): the counting committee counts before 2 witnesses."""
     valid = sum(count for _label, count, _share in counts)
-    paper.line(f"Thời gian: ngày {_d(mv.held_on)}.")
+    paper.line(f"Thời gian: ngày {day_text(mv.held_on)}.")
     paper.names("Ban kiểm phiếu gồm", facts.team)
     paper.names("Người chứng kiến (đại diện hộ gia đình)", facts.witnesses)
     paper.line(f"Số đại diện hộ gia đình tham dự: {mv.present}.")
@@ -569,8 +551,8 @@ def _record_03(paper: _Paper, facts: DecisionFacts, mv: MatterVillage,
         return sum(result.counts.get(o.pk, 0) for o in options if o.kind == kind)
 
     names, opinions = _online_voters(mv)
-    paper.line(f"Thời gian bắt đầu: {_dt(outcome.matter.opened_at)}.")
-    paper.line(f"Thời gian kết thúc: {_dt(mv.closes_at)}.")
+    paper.line(f"Thời gian bắt đầu: {moment_text(outcome.matter.opened_at)}.")
+    paper.line(f"Thời gian kết thúc: {moment_text(mv.closes_at)}.")
     paper.names("Tổ biểu quyết trực tuyến gồm", facts.team)
     paper.line(f"Số đại diện hộ gia đình đã biểu quyết: {result.turnout}.")
     paper.line(f"Số đồng ý: {by_kind(Option.Kind.APPROVE)}.")
@@ -586,8 +568,8 @@ def _record_04(paper: _Paper, facts: DecisionFacts, mv: MatterVillage,
                counts: list[tuple[str, int, str]]) -> None:  # fmt: skip
     """Decree 59/2023 Art. 4(6): the ballot team counts before 2 household witnesses."""
     ballots = _ballot_counts(mv)
-    paper.line(f"Thời gian phát phiếu: ngày {_d(mv.held_on)}; thời hạn thu phiếu: "
-               f"{_dt(mv.closes_at)}.")  # fmt: skip
+    paper.line(f"Thời gian phát phiếu: ngày {day_text(mv.held_on)}; thời hạn thu phiếu: "
+               f"{moment_text(mv.closes_at)}.")  # fmt: skip
     paper.names("Tổ phát phiếu gồm", facts.team)
     paper.names("Người chứng kiến (đại diện hộ gia đình)", facts.witnesses)
     paper.line(f"Số phiếu phát ra: {sum(ballots.values())}.")
@@ -618,14 +600,6 @@ def _record_signatures(facts: DecisionFacts, form: Form) -> list[Signature]:
 # PDF
 
 
-def _weasyprint() -> ModuleType:
-    try:
-        import weasyprint
-    except (ImportError, OSError) as error:  # OSError: Pango/HarfBuzz libraries not found
-        raise DocumentUnavailable(str(error)) from error
-    return weasyprint
-
-
 def decision_html(matter_village: MatterVillage, outcome: MatterOutcome) -> str:
     """The decision as HTML for the PDF engine, always in Vietnamese (it is filed and posted)."""
     facts = decision_facts(matter_village, outcome)
@@ -639,12 +613,4 @@ def decision_html(matter_village: MatterVillage, outcome: MatterOutcome) -> str:
 def decision_pdf(matter_village: MatterVillage, outcome: MatterOutcome) -> bytes:
     """The community decision as PDF bytes. Nothing is fetched: the fetcher refuses every
     scheme but ``data:``."""
-    weasyprint = _weasyprint()
-    html = decision_html(matter_village, outcome)
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
-    try:
-        pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
-    except OSError as error:  # a library that loads lazily (fonts, Pango) failed
-        raise DocumentUnavailable(str(error)) from error
-    assert isinstance(pdf, bytes)
-    return pdf
+    return render_pdf(decision_html(matter_village, outcome), unavailable=DocumentUnavailable)

@@ -25,6 +25,7 @@ from danchu.territory.models import AdministrativeUnit, Household, Village
 
 __all__ = [
     "Ballot",
+    "ClusterPlan",
     "Consent",
     "EligibleHousehold",
     "DismissalPetition",
@@ -35,9 +36,11 @@ __all__ = [
     "Matter",
     "MatterVillage",
     "MeetingAttendance",
+    "MeetingSession",
     "OnlineOptIn",
     "Option",
     "SecretChoice",
+    "SessionHousehold",
     "Vote",
     "VoteConflict",
 ]
@@ -577,3 +580,72 @@ class ElectionCandidate(models.Model):
 
     def __str__(self) -> str:
         return str(self.option_id)
+
+
+class ClusterPlan(models.Model):
+    """A village's meeting held by residential cluster (cụm dân cư) in several sessions.
+
+    Law 10/2022 Art. 18(3): a village of 200 households or more, or whose households live far
+    apart, may meet by cluster; the village head adds the results up. Decree 59/2023 Art. 3(6):
+    the plan needs the commune People's Committee's approval (``approved_on``).
+    """
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter_village = models.OneToOneField(
+        MatterVillage, on_delete=models.CASCADE, related_name="cluster_plan"
+    )
+    dispersed = models.BooleanField(_("households live far apart"), default=False)
+    approved_on = models.DateField(_("approved by the commune on"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.matter_village_id}: clusters"
+
+
+class MeetingSession(models.Model):
+    """One cluster's session of the meeting: its households, attendance and counts."""
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(ClusterPlan, on_delete=models.CASCADE, related_name="sessions")
+    matter_village = models.ForeignKey(
+        MatterVillage, on_delete=models.CASCADE, related_name="sessions"
+    )
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(_("residential cluster"), max_length=200)
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    # Counts per option entered for this session, {option id: count}; empty until counted.
+    hand_counts = models.JSONField(default=dict, blank=True)
+    counted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["matter_village", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "matter_village", "position"], name="session_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SessionHousehold(models.Model):
+    """A household's cluster: each household of the village meets in exactly one session."""
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter_village = models.ForeignKey(MatterVillage, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(MeetingSession, on_delete=models.CASCADE, related_name="members")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "matter_village", "household"], name="session_one_per_household"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.household_id}"

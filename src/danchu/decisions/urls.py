@@ -4,7 +4,7 @@ representative's online vote (/bieu-quyet/â€¦/) and the back office (/quan-ly/â€
 from django.urls import path
 
 from danchu.decisions import backoffice_views as bo
-from danchu.decisions import bulletin_views, public_views
+from danchu.decisions import bulletin_views, cluster_views, paper_views, public_views
 from danchu.decisions import election_views as ev
 
 app_name = "decisions"
@@ -27,6 +27,11 @@ urlpatterns = [
         "xa/<str:code>/bieu-quyet/<int:pk>/bang-tin.json",
         bulletin_views.bulletin_json,
         name="public_bulletin_json",
+    ),
+    path(
+        "xa/<str:code>/bieu-quyet/<int:pk>/thon/<int:mv_id>/quyet-dinh.<str:ext>",
+        paper_views.public_decision,
+        name="public_decision",
     ),
     # The household representative votes online (Decree 59/2023 Art. 5).
     path("bieu-quyet/<int:matter_village_id>/", bo.vote, name="vote"),
@@ -57,6 +62,48 @@ urlpatterns = [
         "quan-ly/bieu-quyet/thon/<int:mv_id>/phieu/chung-kien/",
         bo.witnesses_record,
         name="bo_witnesses",
+    ),
+    # Printed papers and the meeting's check-in (decisions.paper_views).
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/phieu/in/",
+        paper_views.ballots_print,
+        name="bo_ballots_print",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/danh-sach/",
+        paper_views.attendance_sheet,
+        name="bo_attendance_sheet",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/check-in/",
+        paper_views.check_in,
+        name="bo_check_in",
+    ),
+    # Meetings by residential cluster (decisions.cluster_views).
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/cum/",
+        cluster_views.clusters_page,
+        name="bo_clusters",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/cum/ke-hoach/",
+        cluster_views.cluster_plan,
+        name="bo_clusters_plan",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/cum/phe-duyet/",
+        cluster_views.cluster_plan_approve,
+        name="bo_clusters_approve",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/cum/ket-qua-cum/",
+        cluster_views.cluster_session,
+        name="bo_clusters_session",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/hop/cum/tong-hop/",
+        cluster_views.cluster_combine,
+        name="bo_clusters_combine",
     ),
 ]
 
