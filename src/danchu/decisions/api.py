@@ -168,8 +168,7 @@ def _own_household(actor: Any, mv: MatterVillage) -> Any:
     """The actor's household, if they represent a household of this village (Law 10/2022
     Art. 18(2), 19(3): the representative votes for the household); else 404 for another
     commune, 403 in one's own."""
-    resident = getattr(actor, "resident", None)
-    household = getattr(resident, "household", None)
+    household = selectors.own_household(actor)
     if household is None or household.commune_id != mv.commune_id:
         require(actor, Action.VOTE_CAST, mv)  # 404 for another commune
         raise PermissionDenied(
