@@ -27,6 +27,7 @@ from danchu.api.auth import actor_of
 from danchu.api.schemas import MAX_PK, PageParams, paginate, with_errors
 from danchu.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from danchu.decisions import rules, selectors, services
+from danchu.decisions.initiative_api import router as initiative_router
 from danchu.decisions.models import Matter, MatterVillage, Option, Vote
 from danchu.decisions.schemas import (
     MatterDetailOut,
@@ -386,3 +387,7 @@ def vote_mine(request: HttpRequest, matter_village_id: int = IdPath) -> Any:
     household = _own_household(actor, mv)
     vote = Vote.objects.filter(matter_id=mv.matter_id, household=household).first()
     return my_vote_out(mv, vote)
+
+
+# Citizen initiatives (Law 10/2022 Art. 16(3)) share this router's mount point.
+router.add_router("", initiative_router)
