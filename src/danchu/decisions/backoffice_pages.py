@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -43,9 +44,10 @@ from danchu.decisions.rules import Form, MatterType
 from danchu.territory.models import Household, Resident
 from danchu.web.forms import add_application_error
 from danchu.web.views.backoffice import backoffice_view
-from danchu.web.views.common import commune_for, paginate
+from danchu.web.views.common import commune_for, paginate, permission_errors
 
 __all__ = [
+    "household_opt_in",
     "matter_cancel",
     "online_opt_in",
     "recognition_page",
@@ -204,6 +206,69 @@ def online_opt_in(request: HttpRequest, mv_id: int) -> HttpResponse:
         return _render_opt_in(request, mv, errors={household.pk: found}, status=status)
     messages.success(request, _("Household %(code)s: answer recorded.") % {"code": household.code})
     return redirect(f"{request.path}?page={request.GET.get('page', '1')}")
+
+
+class HouseholdOptInForm(OptInForm):
+    """The representative answers for their own household (no household field)."""
+
+    household = None  # type: ignore[assignment]
+
+
+@login_required
+@permission_errors
+def household_opt_in(request: HttpRequest, mv_id: int) -> HttpResponse:
+    """A household representative answers the poll for their household, while the matter is
+    being prepared (the poll comes before the vote: Decree 59/2023 Art. 5(2)(c))."""
+    household = selectors.own_household(request.user)
+    mv = (
+        MatterVillage.objects.select_related("matter", "matter__commune", "village")
+        .filter(pk=mv_id)
+        .first()
+    )
+    # Only the households of the village are polled; for anyone else the poll does not exist.
+    if (
+        mv is None
+        or household is None
+        or household.commune_id != mv.commune_id
+        or household.village_id != mv.village_id
+        or mv.matter.matter_type != MatterType.OTHER
+        or mv.matter.status == Matter.Status.CANCELLED
+    ):
+        raise Http404
+    posted = request.method == "POST"
+    form = HouseholdOptInForm(request.POST if posted else None)
+    status = 200
+    if posted:
+        status = 400
+        if form.is_valid():
+            try:
+                services.online_opt_in_record(
+                    actor=request.user,
+                    matter_village=mv,
+                    household=household,
+                    agrees=form.cleaned_data["agrees"],
+                )
+            except ApplicationError as error:
+                status = _put(form, error)
+            else:
+                messages.success(request, _("Your household's answer is recorded."))
+                return redirect("decisions:optin_household", mv_id=mv.pk)
+    answer = (
+        OnlineOptIn.objects.filter(matter_village=mv, household=household)
+        .values_list("agrees", flat=True)
+        .first()
+    )
+    context = {
+        "matter": mv.matter,
+        "mv": mv,
+        "household": household,
+        "answer": answer,
+        "count": opt_in_count(mv),
+        "article": OPT_IN_ARTICLE,
+        "form": form,
+        "may_answer": mv.matter.status == Matter.Status.DRAFT,
+    }
+    return render(request, "decisions/backoffice/optin_household.html", context, status=status)
 
 
 # ---------------------------------------------------------------------------------------------

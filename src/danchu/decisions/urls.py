@@ -45,6 +45,7 @@ urlpatterns = [
     # The online opt-in poll, cancelling, sending and recognition (Decree 59/2023 Art. 5(2)(c);
     # Law 10/2022 Art. 20(3), 21(2)).
     path("quan-ly/bieu-quyet/<int:pk>/huy/", steps.matter_cancel, name="bo_cancel"),
+    path("bieu-quyet/<int:mv_id>/truc-tuyen/", steps.household_opt_in, name="optin_household"),
     path("quan-ly/bieu-quyet/thon/<int:mv_id>/truc-tuyen/", steps.online_opt_in, name="bo_optin"),
     path(
         "quan-ly/bieu-quyet/thon/<int:mv_id>/cong-nhan/",

@@ -19,6 +19,7 @@ from danchu.decisions.tests.factories import (
     matter_village,
     official_of,
     open_meeting,
+    representative,
     village_head,
 )
 from danchu.web.tests.html_checks import assert_accessible
@@ -185,3 +186,35 @@ def test_cancel_permissions(client, official, commune, other_commune):
     refused = client.post(url("bo_cancel", matter.pk), {"reason": "Không."})
     assert refused.status_code == 403
     assert Matter.objects.get(pk=matter.pk).status == Matter.Status.DRAFT
+
+
+def test_a_representative_answers_for_their_household(client, official, commune):
+    village = make_village(commune, households=2)
+    matter = make_matter(official, [village], MatterType.OTHER)
+    mv = matter_village(matter, village)
+    first, second = households_of(village)
+    page_url = url("optin_household", mv.pk)
+    first_rep = representative(first)
+    client.force_login(first_rep)
+    page = client.get(page_url)
+    assert page.status_code == 200
+    assert_accessible(page.content)
+    assert client.post(page_url, {}).status_code == 400  # no answer: a field error
+    assert client.post(page_url, {"agrees": "yes"}).status_code == 302
+    # 1 of 2 is exactly half: not yet.
+    assert not client.get(page_url).context["count"].reached
+    client.force_login(representative(second))
+    assert client.post(page_url, {"agrees": "yes"}).status_code == 302
+    assert client.get(page_url).context["count"].reached
+    assert OnlineOptIn.objects.filter(matter_village=mv, agrees=True).count() == 2
+
+    # Another village's household, or a matter that cannot be voted online: no poll for them.
+    client.force_login(representative(households_of(make_village(commune, households=1))[0]))
+    assert client.get(page_url).status_code == 404
+    client.force_login(first_rep)
+    other_type = make_matter(official, [village], MatterType.CONTRIBUTIONS)
+    assert client.get(url("optin_household", matter_village(other_type).pk)).status_code == 404
+    # Once open the answer is fixed.
+    open_meeting(official, matter)
+    assert 'name="agrees"' not in client.get(page_url).content.decode()
+    assert client.post(page_url, {"agrees": "no"}).status_code == 409
