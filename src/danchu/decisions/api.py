@@ -152,9 +152,11 @@ def _reload(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 def _matter_village(actor: Any, pk: int) -> MatterVillage:
     """A village of a matter the actor may see (open or closed for the public): else 404."""
+    # By primary key: the models' default orderings would join three more tables (P7).
     mv = (
         MatterVillage.objects.select_related("matter__commune", "village", "commune")
         .filter(pk=pk)
+        .order_by("pk")
         .first()
     )
     if mv is None:
@@ -361,7 +363,9 @@ def vote_cast(request: HttpRequest, payload: VoteIn, matter_village_id: int = Id
     actor = actor_of(request)
     mv = _matter_village(actor, matter_village_id)
     _own_household(actor, mv)  # who may vote here, before looking at the input
-    option = Option.objects.filter(pk=payload.option_id, matter_id=mv.matter_id).first()
+    option = (
+        Option.objects.filter(pk=payload.option_id, matter_id=mv.matter_id).order_by("pk").first()
+    )
     if option is None:
         raise ValidationFailed(
             _("Please correct the errors below."),

@@ -67,6 +67,7 @@ def own_household(actor: Any) -> Household | None:
             # The encrypted personal fields are not needed to vote: not read, not decrypted.
             .defer("citizen_id", "phone")
             .filter(pk=resident_id)
+            .order_by("pk")  # not Resident's default ordering: it joins two more tables
             .first()
         )
         field.set_cached_value(actor, resident)  # type: ignore[union-attr]
