@@ -205,7 +205,11 @@ def online_opt_in(request: HttpRequest, mv_id: int) -> HttpResponse:
         found = [m for ms in error.fields.values() for m in ms] or [error.message]
         return _render_opt_in(request, mv, errors={household.pk: found}, status=status)
     messages.success(request, _("Household %(code)s: answer recorded.") % {"code": household.code})
-    return redirect(f"{request.path}?page={request.GET.get('page', '1')}")
+    page = request.GET.get("page", "")
+    # Back to the page of households the answer was given on.
+    return redirect(
+        f"{request.path}?page={page}" if page.isascii() and page.isdigit() else request.path
+    )
 
 
 class HouseholdOptInForm(OptInForm):
