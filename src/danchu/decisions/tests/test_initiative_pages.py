@@ -263,3 +263,31 @@ def test_list_queries_do_not_grow_with_initiatives(client, commune, official):
     many = (_list_queries(client, commune, "initiative_list"),
             _list_queries(client, commune, "bo_initiatives"))  # fmt: skip
     assert many == few
+
+
+def test_the_list_counts_as_the_service_does(client, commune, official):
+    """The list's progress (one query for the page) equals initiative_progress: consents of
+    households that moved out of the village, not yet given or lapsed do not count."""
+    from danchu.decisions.models import Consent
+    from danchu.territory.models import Household
+
+    forty = make_village(commune, households=40)  # 4 needed: it keeps collecting
+    initiative = _created(client, commune, forty)
+    homes = households_of(forty)
+    for household, given_on in (
+        (homes[1], TODAY),
+        (homes[2], D(2026, 2, 20)),  # its last day
+        (homes[3], D(2026, 4, 1)),
+    ):
+        initiatives.consent_give(
+            actor=official, initiative=initiative, household=household, given_on=given_on
+        )
+    Consent.objects.filter(household=homes[3]).update(given_on=D(2026, 5, 21))  # not yet given
+    elsewhere = make_village(commune, households=1)
+    moved = homes[4]
+    initiatives.consent_give(actor=official, initiative=initiative, household=moved)
+    Household.objects.filter(pk=moved.pk).update(village=elsewhere)
+    expected = initiatives.initiative_progress(initiative, on=TODAY)
+    row = initiative_reads.with_progress(Initiative.objects.filter(pk=initiative.pk), TODAY).get()
+    assert initiative_reads.progress_of(row, TODAY) == expected
+    assert (expected.valid_consents, expected.total_households) == (2, 39)
