@@ -35,6 +35,10 @@ STATE_DEPENDENT = {
     # judges its dates against today and the law (notice, team, form allowed for the type).
     "POST /api/v1/communes/{code}/matters",
     "POST /api/v1/matters/{matter_id}/open",
+    # Citizen initiatives: the village must be the proposer's own; a consent's day is judged
+    # against today (not in the future, not lapsed) and its household against the village.
+    "POST /api/v1/communes/{code}/initiatives",
+    "POST /api/v1/initiatives/{initiative_id}/consents",
 }
 
 
@@ -72,6 +76,7 @@ def official_token(db, wsgi_in_test_transaction):
     user = RoleAssignmentFactory(commune=commune, role=Role.COMMUNE_OFFICIAL).user
     _seed_disclosures(commune, villages, user, other)
     _seed_decisions(commune, villages, user, other)
+    _seed_initiatives(villages)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -157,6 +162,29 @@ def _seed_decisions(commune, villages, official, other_village):
     outsider = official_of(other_village.commune)
     theirs = make_matter(outsider, [other_village], MatterType.OTHER)
     open_meeting(outsider, theirs, notice_on=days_ago(3))
+
+
+def _seed_initiatives(villages):
+    """Initiative id 1 (the schema's example), collecting consents, with one consent."""
+    from danchu.accounts.models import Role
+    from danchu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+    from danchu.decisions import initiatives
+    from danchu.decisions.rules import MatterType
+    from danchu.decisions.tests.factories import households_of
+    from danchu.territory.models import Resident
+
+    household = households_of(villages[0])[0]
+    resident = Resident.objects.filter(household=household).first()
+    user = UserFactory(resident=resident)
+    RoleAssignmentFactory(
+        user=user, role=Role.HOUSEHOLD_REPRESENTATIVE, commune=household.commune,
+        village=household.village,
+    )  # fmt: skip
+    created = initiatives.initiative_create(
+        actor=user, village=villages[0], matter_type=MatterType.OTHER,
+        title="Lắp đèn đường xóm Đông", proposal="Lắp đèn năng lượng mặt trời.",
+    )  # fmt: skip
+    initiatives.consent_give(actor=user, initiative=created, household=household)
 
 
 @schema.parametrize()

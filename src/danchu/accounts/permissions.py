@@ -289,16 +289,7 @@ def grants_for(user: Any, on: date | None = None) -> list[Grant]:
                 "role", "unit__level", "unit_id", "commune_id", "commune__parent_id", "village_id"
             )
         )
-        household_id = None
-        resident_id = getattr(user, "resident_id", None)
-        if resident_id:
-            from danchu.territory.models import Resident
-
-            household_id = (
-                Resident.objects.filter(pk=resident_id)
-                .values_list("household_id", flat=True)
-                .first()
-            )
+        household_id = _household_id_of(user)
         grants = []
         for row in rows:
             province = row.unit_id if row.role == Role.PROVINCE_READER else row.commune.parent_id  # type: ignore[union-attr]
@@ -314,6 +305,22 @@ def grants_for(user: Any, on: date | None = None) -> list[Grant]:
             )
         cache[on] = grants
     return cache[on]
+
+
+def _household_id_of(user: Any) -> int | None:
+    """The household of the person's resident record. When the request already loaded that
+    record (the online vote loads it with its household in one query), it is not read again."""
+    resident_id = getattr(user, "resident_id", None)
+    if not resident_id:
+        return None
+    field = user._meta.get_field("resident")
+    if field.is_cached(user):  # type: ignore[union-attr]
+        cached = field.get_cached_value(user)  # type: ignore[union-attr]
+        if cached is not None and cached.pk == resident_id:
+            return cached.household_id  # type: ignore[no-any-return]
+    from danchu.territory.models import Resident
+
+    return Resident.objects.filter(pk=resident_id).values_list("household_id", flat=True).first()
 
 
 def _grant_covers(grant: Grant, scope: Scope, target: Target) -> bool:

@@ -28,6 +28,7 @@ from danchu.api.schemas import MAX_PK, PageParams, paginate, with_errors
 from danchu.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from danchu.decisions import rules, selectors, services
 from danchu.decisions.bulletin_views import bulletin_payload
+from danchu.decisions.initiative_api import router as initiative_router
 from danchu.decisions.models import Matter, MatterVillage, Option, Vote
 from danchu.decisions.schemas import (
     BulletinOut,
@@ -155,9 +156,11 @@ def _reload(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 def _matter_village(actor: Any, pk: int) -> MatterVillage:
     """A village of a matter the actor may see (open or closed for the public): else 404."""
+    # By primary key: the models' default orderings would join three more tables (P7).
     mv = (
         MatterVillage.objects.select_related("matter__commune", "village", "commune")
         .filter(pk=pk)
+        .order_by("pk")
         .first()
     )
     if mv is None:
@@ -172,8 +175,7 @@ def _own_household(actor: Any, mv: MatterVillage) -> Any:
     """The actor's household, if they represent a household of this village (Law 10/2022
     Art. 18(2), 19(3): the representative votes for the household); else 404 for another
     commune, 403 in one's own."""
-    resident = getattr(actor, "resident", None)
-    household = getattr(resident, "household", None)
+    household = selectors.own_household(actor)
     if household is None or household.commune_id != mv.commune_id:
         require(actor, Action.VOTE_CAST, mv)  # 404 for another commune
         raise PermissionDenied(
@@ -418,7 +420,9 @@ def vote_cast(request: HttpRequest, payload: VoteIn, matter_village_id: int = Id
     actor = actor_of(request)
     mv = _matter_village(actor, matter_village_id)
     _own_household(actor, mv)  # who may vote here, before looking at the input
-    option = Option.objects.filter(pk=payload.option_id, matter_id=mv.matter_id).first()
+    option = (
+        Option.objects.filter(pk=payload.option_id, matter_id=mv.matter_id).order_by("pk").first()
+    )
     if option is None:
         raise ValidationFailed(
             _("Please correct the errors below."),
@@ -445,3 +449,7 @@ def vote_mine(request: HttpRequest, matter_village_id: int = IdPath) -> Any:
     household = _own_household(actor, mv)
     vote = Vote.objects.filter(matter_id=mv.matter_id, household=household).first()
     return my_vote_out(mv, vote)
+
+
+# Citizen initiatives (Law 10/2022 Art. 16(3)) share this router's mount point.
+router.add_router("", initiative_router)

@@ -812,8 +812,7 @@ def conflicts(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _own_household(request: HttpRequest) -> Household | None:
-    resident = getattr(request.user, "resident", None)
-    return resident.household if resident is not None else None
+    return selectors.own_household(request.user)
 
 
 def _vote_saved(request: HttpRequest, mv: MatterVillage) -> HttpResponse:

@@ -3,8 +3,15 @@ representative's online vote (/bieu-quyet/â€¦/) and the back office (/quan-ly/â€
 
 from django.urls import path
 
+from danchu.decisions import backoffice_pages as steps
 from danchu.decisions import backoffice_views as bo
-from danchu.decisions import bulletin_views, cluster_views, paper_views, public_views
+from danchu.decisions import (
+    bulletin_views,
+    cluster_views,
+    initiative_views,
+    paper_views,
+    public_views,
+)
 from danchu.decisions import election_views as ev
 
 app_name = "decisions"
@@ -118,4 +125,66 @@ urlpatterns += [
     path("quan-ly/xa/<str:code>/mien-nhiem/", ev.dismissals, name="bo_dismissals"),
     path("quan-ly/mien-nhiem/<int:pk>/", ev.dismissal_detail, name="bo_dismissal"),
     path("quan-ly/mien-nhiem/<int:pk>/<slug:step>/", ev.dismissal_step, name="bo_dismissal_step"),
+    # The online opt-in poll, cancelling, sending and recognition (Decree 59/2023 Art. 5(2)(c);
+    # Law 10/2022 Art. 20(3), 21(2)).
+    path("quan-ly/bieu-quyet/<int:pk>/huy/", steps.matter_cancel, name="bo_cancel"),
+    path("bieu-quyet/<int:mv_id>/truc-tuyen/", steps.household_opt_in, name="optin_household"),
+    path("quan-ly/bieu-quyet/thon/<int:mv_id>/truc-tuyen/", steps.online_opt_in, name="bo_optin"),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/cong-nhan/",
+        steps.recognition_page,
+        name="bo_recognition",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/cong-nhan/gui/",
+        steps.decision_send,
+        name="bo_decision_send",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/cong-nhan/cong-nhan/",
+        steps.decision_recognise,
+        name="bo_decision_recognise",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/cong-nhan/tu-choi/",
+        steps.decision_refuse,
+        name="bo_decision_refuse",
+    ),
+    path(
+        "quan-ly/xa/<str:code>/bieu-quyet/cong-nhan/",
+        steps.recognition_register,
+        name="bo_recognition_register",
+    ),
+    # Citizen initiatives (Law 10/2022 Art. 16(3)).
+    path("xa/<str:code>/sang-kien/", initiative_views.public_list, name="initiative_list"),
+    path(
+        "xa/<str:code>/sang-kien/de-xuat/",
+        initiative_views.propose,
+        name="initiative_propose",
+    ),
+    path(
+        "xa/<str:code>/sang-kien/<int:pk>/",
+        initiative_views.public_detail,
+        name="initiative_detail",
+    ),
+    path(
+        "xa/<str:code>/sang-kien/<int:pk>/dong-y/",
+        initiative_views.consent,
+        name="initiative_consent",
+    ),
+    path(
+        "xa/<str:code>/sang-kien/<int:pk>/rut/",
+        initiative_views.withdraw,
+        name="initiative_withdraw",
+    ),
+    path(
+        "quan-ly/xa/<str:code>/sang-kien/",
+        initiative_views.backoffice_list,
+        name="bo_initiatives",
+    ),
+    path(
+        "quan-ly/xa/<str:code>/sang-kien/<int:pk>/",
+        initiative_views.backoffice_detail,
+        name="bo_initiative",
+    ),
 ]

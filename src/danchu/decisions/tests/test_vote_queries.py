@@ -1,0 +1,100 @@
+"""Queries per online vote (quality bar P7: the vote endpoint ≥ 20 % of a bare view's
+throughput). The household and its commune are read once, with the resident; the grants once
+per request; the matter village once before the service locks it. These tests fail when a
+vote needs more queries than it does today."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from danchu.api.tests.helpers import auth, token_for
+from danchu.decisions import services
+from danchu.decisions.models import Vote
+from danchu.decisions.rules import Form, MatterType
+from danchu.decisions.tests.factories import (
+    TEAM,
+    households_of,
+    in_hours,
+    make_matter,
+    make_village,
+    matter_village,
+    option,
+    representative,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Statements of one online vote (savepoints and the audit trail's advisory lock aside): the
+# token and its user; the matter village with its matter and commune; the resident with its
+# household and commune; the grants; the option; then the service: the village locked, the
+# household's eligibility, whether it voted, the existing vote locked, the insert or update,
+# the audit trail's last hash and the new entry.
+FIRST_VOTE_MAX = 13  # + the token's last-used time, written at most every 5 minutes
+CHANGED_VOTE_MAX = 12
+
+
+def _online_matter(official, village):
+    matter = make_matter(official, [village], MatterType.OTHER)
+    mv = matter_village(matter, village)
+    # Decree 59/2023 Art. 5(2)(c): more than half of the households agreed to vote online.
+    for household in households_of(village)[:3]:
+        services.online_opt_in_record(
+            actor=official, matter_village=mv, household=household, agrees=True
+        )
+    services.matter_open(
+        actor=official, matter=matter,
+        plans={village.pk: services.VillagePlan(Form.ONLINE, closes_at=in_hours(24), team=TEAM)},
+    )  # fmt: skip
+    return matter, mv
+
+
+def _statements(client, url, body, headers):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url, json.dumps(body), content_type="application/json", **headers)
+    assert response.status_code == 200, response.content
+    return [q["sql"] for q in ctx.captured_queries if _counted(q["sql"])]
+
+
+def _counted(sql):
+    """Savepoints come from the test's transaction and the services' atomic blocks; PostgreSQL's
+    advisory lock serialises the audit trail's writers (SQLite's transactions do that)."""
+    return "SAVEPOINT" not in sql and "pg_advisory_xact_lock" not in sql
+
+
+def test_queries_per_api_vote_do_not_grow(client, commune, official):
+    village = make_village(commune, households=4)
+    matter, mv = _online_matter(official, village)
+    headers = auth(token_for(representative(households_of(village)[0])))
+    url = f"/api/v1/matter-villages/{mv.pk}/vote"
+
+    first = _statements(client, url, {"option_id": option(matter, "approve").pk}, headers)
+    changed = _statements(client, url, {"option_id": option(matter, "reject").pk}, headers)
+
+    assert len(first) <= FIRST_VOTE_MAX, "\n".join(first)
+    assert len(changed) <= CHANGED_VOTE_MAX, "\n".join(changed)
+    # The resident, the household and its commune come in one query, not three.
+    assert sum('FROM "territory_resident"' in sql for sql in changed) == 1, "\n".join(changed)
+    assert not any('FROM "territory_household"' in sql.split("WHERE")[0] for sql in changed[:5])
+    assert sum('FROM "accounts_roleassignment"' in sql for sql in changed) == 1
+    vote = Vote.objects.get(matter=matter)
+    assert vote.option == option(matter, "reject")
+
+
+def test_queries_per_page_vote_do_not_grow(client, commune, official):
+    """The server-rendered vote form reads the household the same way."""
+    village = make_village(commune, households=4)
+    matter, mv = _online_matter(official, village)
+    client.force_login(representative(households_of(village)[0]))
+    url = f"/bieu-quyet/{mv.pk}/"
+    client.post(url, {"option": option(matter, "approve").pk})
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url, {"option": option(matter, "reject").pk})
+    assert response.status_code == 302, response.content
+    statements = [q["sql"] for q in ctx.captured_queries if _counted(q["sql"])]
+    assert sum('FROM "territory_resident"' in sql for sql in statements) == 1, statements
+    assert sum('FROM "accounts_roleassignment"' in sql for sql in statements) == 1, statements
+    assert Vote.objects.get(matter=matter).option == option(matter, "reject")
