@@ -166,7 +166,7 @@ def decided(commune, official):
     counts = {option(matter).pk: 3, option(matter, "reject").pk: 1}
     services.meeting_result_record(
         actor=official, matter_village=mv, counts=counts, secret=True, team=TEAM,
-        witnesses=WITNESSES,
+        witnesses=WITNESSES, team_approved_by=3,
     )  # fmt: skip
     services.matter_close(actor=official, matter=matter)
     return matter_village(matter)
