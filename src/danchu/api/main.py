@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from danchu.api.auth import AUTH
 from danchu.api.errors import install_error_handlers
+from danchu.consultation.api import router as consultation_router
 from danchu.contributions.api import router as contributions_router
 from danchu.decisions.api import router as decisions_router
 from danchu.decisions.election_api import router as elections_router
@@ -40,3 +41,4 @@ api.add_router("/", elections_router)
 api.add_router("/", petitions_router)
 api.add_router("/", contributions_router)
 api.add_router("/", oversight_router)
+api.add_router("/", consultation_router)

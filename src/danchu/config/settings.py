@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "danchu.petitions",
     "danchu.contributions",
     "danchu.oversight",
+    "danchu.consultation",
     "danchu.web",
     "danchu.api",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("danchu.petitions.urls")),
     path("", include("danchu.contributions.urls")),
     path("", include("danchu.oversight.urls")),
+    path("", include("danchu.consultation.urls")),
     path("", include("danchu.web.urls")),
 ]
 

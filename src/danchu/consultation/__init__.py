@@ -1,0 +1,1 @@
+"""Dân tham gia ý kiến: consultations on drafts and the opinion map (Law 10/2022 Art. 25–29)."""
