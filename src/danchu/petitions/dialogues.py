@@ -48,6 +48,7 @@ __all__ = [
     "dialogue_hold",
     "dialogue_years_missing",
     "public_dialogues",
+    "public_dialogues_all",
     "question_answer",
     "question_ask",
     "question_support",
@@ -123,6 +124,7 @@ def question_ask(
 ) -> DialogueQuestion:
     """A resident of the commune asks a question before the dialogue."""
     require(actor, Action.DIALOGUE_ASK, dialogue)
+    dialogue = Dialogue.objects.get(pk=dialogue.pk)  # the current status, not the caller's copy
     _gathering(dialogue)
     question = DialogueQuestion.objects.create(
         commune_id=dialogue.commune_id, dialogue=dialogue,
@@ -186,6 +188,7 @@ def commitment_create(
 ) -> DialogueCommitment:
     """A commitment made at a held dialogue, with its deadline."""
     require(actor, Action.DIALOGUE_MANAGE, dialogue)
+    dialogue = Dialogue.objects.get(pk=dialogue.pk)
     if dialogue.status != Dialogue.Status.HELD:
         raise WrongState(_("Commitments are recorded once the dialogue was held."), code="not_held")
     valid_date(due_on, "due_on")
@@ -236,17 +239,21 @@ def commitment_fulfil(
 # Selectors
 
 
-def public_dialogues(commune: AdministrativeUnit) -> QuerySet[Dialogue]:
+def public_dialogues_all() -> QuerySet[Dialogue]:
     """Planned and held dialogues, newest first, with questions and commitments prefetched."""
     return (
-        Dialogue.objects.filter(commune=commune)
-        .exclude(status=Dialogue.Status.CANCELLED)
+        Dialogue.objects.exclude(status=Dialogue.Status.CANCELLED)
         .prefetch_related(
             Prefetch("questions", queryset=DialogueQuestion.objects.order_by("-supports", "id")),
             Prefetch("commitments", queryset=DialogueCommitment.objects.order_by("due_on", "id")),
         )
         .order_by("-held_on", "-id")
     )
+
+
+def public_dialogues(commune: AdministrativeUnit) -> QuerySet[Dialogue]:
+    """The commune's public dialogues (a cancelled one is not shown)."""
+    return public_dialogues_all().filter(commune=commune)
 
 
 def commitment_overdue(commitment: DialogueCommitment, today: date) -> bool:
