@@ -57,9 +57,9 @@ class ReceptionSlot(models.Model):
 
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
     day = models.ForeignKey(ReceptionDay, on_delete=models.CASCADE, related_name="slots")
-    starts_at = models.TimeField(_("from"))
-    ends_at = models.TimeField(_("to"))
-    capacity = models.PositiveSmallIntegerField(_("places"))
+    starts_at = models.TimeField(_("slot starts at"))
+    ends_at = models.TimeField(_("slot ends at"))
+    capacity = models.PositiveSmallIntegerField(_("places in the slot"))
     booked = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -154,7 +154,7 @@ class Dialogue(models.Model):
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("title"), max_length=300)
     held_on = models.DateField(_("dialogue date"))
-    place = models.CharField(_("place"), max_length=300)
+    place = models.CharField(_("dialogue place"), max_length=300)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
