@@ -57,3 +57,29 @@ def test_back_office_dialogue_flow(client, commune, official):
     assert commitment.status == DialogueCommitment.Status.FULFILLED
     public = client.get(reverse("community:dialogues", args=[commune.code])).content.decode()
     assert "Sửa cầu" in public
+
+
+def test_public_dialogues_query_count_is_constant(client, commune, official):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("community:dialogues", args=[commune.code])
+
+    def add():
+        dialogue = dialogues.dialogue_create(
+            actor=official, commune=commune, title="Đối thoại", held_on=datetime.date(2099, 1, 5),
+            place="Hội trường",
+        )  # fmt: skip
+        dialogues.question_ask(actor=person(commune), dialogue=dialogue, text="Hỏi?")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    add()
+    count()
+    small = count()
+    for _ in range(4):
+        add()
+    assert count() == small

@@ -75,3 +75,34 @@ def test_case_page_confidential(client, commune, official):
     client.force_login(person(commune, Role.MEDIATOR, v2))
     assert "Bí Mật" not in client.get(listing).content.decode()
     assert client.get(listing).status_code == 200
+
+
+def test_logbook_query_count_is_constant(client, commune, official):
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from danchu.petitions import mediation
+    from danchu.petitions.tests.community_factories import team as make_team
+
+    client.force_login(official)
+    url = reverse("community:bo_mediation", args=[commune.code])
+
+    def add():
+        mediation.case_record(
+            actor=official, team=make_team(official, VillageFactory(commune=commune)),
+            received_on=datetime.date(2026, 3, 2), subject="land", parties="A", details="B",
+        )  # fmt: skip
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    add()
+    count()
+    small = count()
+    for _ in range(4):
+        add()
+    assert count() == small
