@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -228,7 +231,7 @@ def public_dialogues(request: HttpRequest, code: str) -> HttpResponse:
 def public_question_ask(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     commune = _commune(code)
     if not request.user.is_authenticated:
-        return redirect(f"{_login_url()}?next={request.path}")
+        return _to_sign_in(commune)
     dialogue = get_for_actor(Dialogue.objects.filter(commune=commune), request.user,
                              Action.DIALOGUE_ASK, pk=pk)  # fmt: skip
     form = QuestionForm(request.POST, auto_id=f"id_dialogue{pk}_%s")
@@ -249,7 +252,7 @@ def public_question_ask(request: HttpRequest, code: str, pk: int) -> HttpRespons
 def public_question_support(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     commune = _commune(code)
     if not request.user.is_authenticated:
-        return redirect(f"{_login_url()}?next={request.path}")
+        return _to_sign_in(commune)
     question = get_for_actor(
         DialogueQuestion.objects.filter(commune=commune), request.user, Action.DIALOGUE_ASK, pk=pk
     )
@@ -262,11 +265,10 @@ def public_question_support(request: HttpRequest, code: str, pk: int) -> HttpRes
     return redirect("community:dialogues", code=commune.code)
 
 
-def _login_url() -> str:
-    from django.conf import settings
-    from django.shortcuts import resolve_url
-
-    return str(resolve_url(settings.LOGIN_URL))
+def _to_sign_in(commune: AdministrativeUnit) -> HttpResponse:
+    """Sign in first, then back to the dialogues page (the POST itself cannot be replayed)."""
+    back = reverse("community:dialogues", args=[commune.code])
+    return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}")
 
 
 # ---------------------------------------------------------------------------------------------
