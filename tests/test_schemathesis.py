@@ -77,6 +77,7 @@ def official_token(db, wsgi_in_test_transaction):
     _seed_disclosures(commune, villages, user, other)
     _seed_decisions(commune, villages, user, other)
     _seed_initiatives(villages)
+    _seed_community(commune, villages, user)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -185,6 +186,32 @@ def _seed_initiatives(villages):
         title="Lắp đèn đường xóm Đông", proposal="Lắp đèn năng lượng mặt trời.",
     )  # fmt: skip
     initiatives.consent_give(actor=user, initiative=created, household=household)
+
+
+def _seed_community(commune, villages, official):
+    """Reception days, a dialogue (id 1) with a question and a commitment, a mediation case."""
+    import datetime
+
+    from danchu.petitions import dialogues, mediation
+    from danchu.petitions.tests.community_factories import day, team
+
+    held = day(official, commune, datetime.date(2026, 3, 4), slots=2)
+    from danchu.petitions.reception import reception_day_hold
+
+    reception_day_hold(actor=official, day=held, today=datetime.date(2026, 3, 4))
+    dialogue = dialogues.dialogue_create(
+        actor=official, commune=commune, title="Đối thoại năm 2026",
+        held_on=datetime.date(2026, 1, 15), place="Hội trường UBND xã",
+    )  # fmt: skip
+    dialogues.dialogue_hold(actor=official, dialogue=dialogue, summary="Biên bản")
+    dialogues.commitment_create(
+        actor=official, dialogue=dialogue, text="Sửa đèn đường", responsible="UBND xã",
+        due_on=datetime.date(2026, 6, 30),
+    )  # fmt: skip
+    mediation.case_record(
+        actor=official, team=team(official, villages[0]), received_on=datetime.date(2026, 3, 2),
+        subject="land", parties="A và B", details="Ranh giới",
+    )  # fmt: skip
 
 
 @schema.parametrize()

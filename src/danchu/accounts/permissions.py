@@ -91,6 +91,15 @@ class Action(StrEnum):
     INITIATIVE_CREATE = "initiative.create"  # a resident proposes (Art. 16(3))
     CONSENT_GIVE = "consent.give"  # a household representative consents
 
+    # Reception, dialogues, mediation (Luật Tiếp công dân 2013 Art. 15; Law 10/2022 Art. 32;
+    # Luật Hòa giải ở cơ sở 2013). Reading the schedule, the dialogues and the figures is public.
+    RECEPTION_MANAGE = "reception.manage"  # the schedule, slots, bookings list, visitor records
+    DIALOGUE_MANAGE = "dialogue.manage"  # conferences, answers, commitments
+    DIALOGUE_ASK = "dialogue.ask"  # a resident asks a question and supports others'
+    MEDIATION_TEAM_MANAGE = "mediation.team_manage"  # the commune chair sets the teams (Art. 12)
+    MEDIATION_CASE_VIEW = "mediation.case_view"  # the logbook with the parties' private data
+    MEDIATION_CASE_MANAGE = "mediation.case_manage"  # record, assign, sessions, outcome
+
 
 class Scope(StrEnum):
     PROVINCE = "province"  # every commune of the role's province
@@ -209,6 +218,22 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _DISCLOSURE_READ,
     ),
 }
+
+
+# Reception, dialogues, mediation: officials run the reception and the dialogues; the parties'
+# private information in mediation is seen only by the team (mediators of its village) and the
+# commune officials (Luật Hòa giải ở cơ sở Art. 4(3)); residents ask dialogue questions.
+_COMMUNITY_OFFICIAL = {
+    A.RECEPTION_MANAGE, A.DIALOGUE_MANAGE, A.MEDIATION_TEAM_MANAGE, A.MEDIATION_CASE_VIEW,
+    A.MEDIATION_CASE_MANAGE,
+}  # fmt: skip
+for _role in (Role.COMMUNE_CHAIR, Role.COMMUNE_OFFICIAL):
+    POLICY[_role].update(_at(Scope.COMMUNE, _COMMUNITY_OFFICIAL))
+POLICY[Role.MEDIATOR].update(
+    _at(Scope.VILLAGE, {A.BACKOFFICE_ENTER, A.MEDIATION_CASE_VIEW, A.MEDIATION_CASE_MANAGE})
+)
+for _role in (Role.RESIDENT, Role.HOUSEHOLD_REPRESENTATIVE):
+    POLICY[_role][A.DIALOGUE_ASK] = Scope.COMMUNE
 
 
 @dataclass(frozen=True)

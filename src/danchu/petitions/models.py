@@ -5,11 +5,361 @@ from __future__ import annotations
 # ---------------------------------------------------------------------------------------------
 # Requests: feedback, complaints, denunciations, information requests, disputes; deadlines.
 # ---------------------------------------------------------------------------------------------
-
-
 # (end of requests)
-
-
 # ---------------------------------------------------------------------------------------------
 # Reception days (tiếp công dân), dialogues (đối thoại) and mediation (hòa giải ở cơ sở).
 # ---------------------------------------------------------------------------------------------
+#
+# Luật Tiếp công dân 2013 Art. 15(2); Law 10/2022/QH15 Art. 32(1); Luật Hòa giải ở cơ sở 2013
+# and Decree 15/2014 (legal-spec.md §3.3, §1.e, §3.4). Every row carries its commune key.
+# The link from a reception record to a request is left to the merge (the Request model is
+# built in parallel): ``raised`` keeps what the visitor brought as text.
+from django.conf import settings  # noqa: E402
+from django.db import models  # noqa: E402
+from django.db.models import Q  # noqa: E402
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from danchu.territory.models import AdministrativeUnit, Village  # noqa: E402
+
+
+class ReceptionDay(models.Model):
+    """A day on which the commune chair receives citizens (Luật Tiếp công dân Art. 15(2))."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("reception date"))
+    host = models.CharField(_("received by"), max_length=200)
+    place = models.CharField(_("reception place"), max_length=300)
+    # Art. 15(2)(d): reception outside the schedule in urgent cases; it counts as held too.
+    ad_hoc = models.BooleanField(_("unscheduled (urgent case)"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("reception day")
+        verbose_name_plural = _("reception days")
+        indexes = [models.Index(fields=["commune", "date"], name="reception_day_commune_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.host}"
+
+
+class ReceptionSlot(models.Model):
+    """A bookable time on a reception day. ``booked`` is moved only by a conditional UPDATE
+    (``booked < capacity``), so concurrent bookings can never overfill the slot."""
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    day = models.ForeignKey(ReceptionDay, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.TimeField(_("slot starts at"))
+    ends_at = models.TimeField(_("slot ends at"))
+    capacity = models.PositiveSmallIntegerField(_("places in the slot"))
+    booked = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day", "starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(booked__lte=models.F("capacity")), name="reception_slot_not_overfull"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="reception_slot_ends_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day.date} {self.starts_at:%H:%M}"
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
+class ReceptionBooking(models.Model):
+    """A resident's booking of a slot. One active booking per phone number and day."""
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    day = models.ForeignKey(ReceptionDay, on_delete=models.CASCADE, related_name="bookings")
+    slot = models.ForeignKey(ReceptionSlot, on_delete=models.CASCADE, related_name="bookings")
+    code = models.CharField(max_length=12, unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=20)
+    subject = models.CharField(_("what you wish to raise"), max_length=500)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancelled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slot", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "phone"],
+                condition=Q(cancelled=False),
+                name="reception_booking_one_per_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ReceptionRecord(models.Model):
+    """One visitor received (sổ tiếp công dân): who received them, what was raised, outcome."""
+
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", _("answered on the spot")
+        ACCEPTED = "accepted", _("accepted for handling")
+        GUIDED = "guided", _("guided to the competent body")
+        REFUSED = "refused", _("reception refused (Art. 9)")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    day = models.ForeignKey(ReceptionDay, on_delete=models.PROTECT, related_name="records")
+    booking = models.OneToOneField(
+        ReceptionBooking, on_delete=models.SET_NULL, null=True, blank=True, related_name="record"
+    )
+    visitor_name = models.CharField(_("visitor"), max_length=200)
+    visitor_contact = models.CharField(_("visitor's address or phone"), max_length=300, blank=True)
+    received_by = models.CharField(_("received by"), max_length=200)
+    raised = models.TextField(_("what was raised"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    outcome_note = models.TextField(_("outcome details"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["day", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.day.date} {self.visitor_name}"
+
+
+class Dialogue(models.Model):
+    """A dialogue conference of the commune with its residents (Law 10/2022 Art. 32(1))."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=300)
+    held_on = models.DateField(_("dialogue date"))
+    place = models.CharField(_("dialogue place"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("dialogue")
+        verbose_name_plural = _("dialogues")
+        indexes = [models.Index(fields=["commune", "held_on"], name="dialogue_commune_held")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DialogueQuestion(models.Model):
+    """A question gathered before the dialogue; residents support it, the commune answers."""
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="questions")
+    text = models.TextField(_("question"))
+    asker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    asker_name = models.CharField(_("asked by"), max_length=200)
+    # Shown publicly only when the asker chose to be named (their personal data otherwise).
+    show_name = models.BooleanField(_("show my name publicly"), default=False)
+    supports = models.PositiveIntegerField(default=0)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-supports", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def public_asker(self) -> str:
+        return self.asker_name if self.show_name else ""
+
+
+class QuestionSupport(models.Model):
+    """One person's support of a question: one per person (a database constraint)."""
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    question = models.ForeignKey(
+        DialogueQuestion, on_delete=models.CASCADE, related_name="support_rows"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "user"], name="question_support_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}:{self.user_id}"
+
+
+class DialogueCommitment(models.Model):
+    """A commitment the commune made at a dialogue, tracked to completion by its deadline."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("in progress")
+        FULFILLED = "fulfilled", _("fulfilled")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="commitments")
+    question = models.ForeignKey(
+        DialogueQuestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("commitment"))
+    responsible = models.CharField(_("responsible"), max_length=200)
+    due_on = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    fulfilled_on = models.DateField(_("fulfilled on"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["commune", "status"], name="commitment_commune_status")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class MediationTeam(models.Model):
+    """A village's mediation team (tổ hòa giải, Luật Hòa giải ở cơ sở Art. 12)."""
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("team name"), max_length=200)
+    recognised_by = models.CharField(_("recognition decision"), max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["village", "id"]
+        verbose_name = _("mediation team")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mediator(models.Model):
+    """A mediator of a team; ``user`` when they sign in (role MEDIATOR in the team's village)."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("female")
+        MALE = "male", _("male")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(MediationTeam, on_delete=models.CASCADE, related_name="members")
+    full_name = models.CharField(_("full name"), max_length=200)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    is_leader = models.BooleanField(_("team leader"), default=False)
+    ethnic_minority = models.BooleanField(_("ethnic minority"), default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["team", "-is_leader", "full_name", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class MediationCase(models.Model):
+    """One case in the logbook (sổ theo dõi hoạt động hòa giải, Art. 21(4)).
+
+    ``parties`` and ``details`` are the parties' private information: confidential (Art. 4(3)),
+    read only by the team's village mediators and the commune officials (permission
+    ``mediation.case_view``). ``subject`` is a short category, safe for figures.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        ASSIGNED = "assigned", _("assigned")
+        IN_PROGRESS = "in_progress", _("being mediated")
+        SUCCESS = "success", _("mediated successfully")
+        STOPPED = "stopped", _("stopped")
+        FAILED = "failed", _("failed, referred")
+
+    class Subject(models.TextChoices):
+        LAND = "land", _("land and boundaries")
+        FAMILY = "family", _("marriage and family")
+        NEIGHBOURS = "neighbours", _("neighbours and daily life")
+        DEBT = "debt", _("civil obligations and debts")
+        OTHER = "other", _("other dispute")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(MediationTeam, on_delete=models.PROTECT, related_name="cases")
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField(_("logbook number"))
+    year = models.PositiveSmallIntegerField()
+    received_on = models.DateField(_("received on"))
+    subject = models.CharField(_("kind of dispute"), max_length=20, choices=Subject.choices)
+    parties = models.TextField(_("parties"))
+    details = models.TextField(_("what the dispute is about"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    mediators = models.ManyToManyField(Mediator, related_name="cases", blank=True)
+    assigned_on = models.DateField(_("assigned on"), null=True, blank=True)
+    start_due_on = models.DateField(_("mediation must start by"), null=True, blank=True)
+    started_on = models.DateField(_("mediation started on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    agreement = models.TextField(_("written agreement"), blank=True)
+    referred_to = models.CharField(_("referred to"), max_length=300, blank=True)
+    outcome_note = models.TextField(_("outcome details"), blank=True)
+    follow_up = models.TextField(_("follow-up of performance"), blank=True)
+    agreement_performed = models.BooleanField(_("agreement performed"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "year", "number"], name="mediation_case_number_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["commune", "received_on"], name="mediation_commune_recv")]
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.year}"
+
+
+class MediationSession(models.Model):
+    """One mediation session of a case (Art. 21): when, who attended, what happened."""
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(MediationCase, on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField(_("session date"))
+    notes = models.TextField(_("course of the session"))
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.held_on}"

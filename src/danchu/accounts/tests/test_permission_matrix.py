@@ -22,6 +22,7 @@ from danchu.core.errors import NotFound, PermissionDenied
 from danchu.core.models import AuditEntry
 from danchu.decisions.models import Matter, MatterVillage
 from danchu.disclosure.models import Disclosure, InformationRequest, PublishingRecord
+from danchu.petitions.models import MediationCase, MediationTeam
 from danchu.territory.models import AdministrativeUnit, CommuneProfile, Household, Resident, Village
 from danchu.territory.tests.factories import (
     CommuneFactory,
@@ -76,6 +77,13 @@ TARGETS: dict[Action, str] = {
     Action.VOTE_CAST: "household",  # the representative votes for their household
     Action.INITIATIVE_CREATE: "commune",
     Action.CONSENT_GIVE: "household",
+    # Reception, dialogues, mediation
+    Action.RECEPTION_MANAGE: "commune",
+    Action.DIALOGUE_MANAGE: "commune",
+    Action.DIALOGUE_ASK: "commune",
+    Action.MEDIATION_TEAM_MANAGE: "commune",
+    Action.MEDIATION_CASE_VIEW: "mediationcase",
+    Action.MEDIATION_CASE_MANAGE: "mediationcase",
 }
 
 MODELS: dict[str, type[Model]] = {
@@ -90,6 +98,7 @@ MODELS: dict[str, type[Model]] = {
     "inforequest": InformationRequest,
     "matter": Matter,
     "mattervillage": MatterVillage,
+    "mediationcase": MediationCase,
 }
 
 
@@ -154,6 +163,7 @@ def _build_world() -> World:
             RoleAssignmentFactory(user=user, role=role, commune=a, village=village)
     _add_disclosures(world, a, b, a1, a2, b1)
     _add_matters(world, a, b, a1, a2, b1)
+    _add_mediation_cases(world, a1, a2, b1)
     # Commune B has people in every role too: they must never reach A's rows (checked by the
     # B-side of the same assertions, from A's point of view).
     RoleAssignmentFactory(role=Role.COMMUNE_CHAIR, commune=b)
@@ -222,6 +232,22 @@ def _add_matters(world: World, a, b, a1, a2, b1) -> None:
 
     world.objects["mattervillage"] = [
         Obj(put(m_a, a1), "A", 1), Obj(put(m_a, a2), "A", 2), Obj(put(m_b, b1), "B"),
+    ]  # fmt: skip
+
+
+def _add_mediation_cases(world: World, a1, a2, b1) -> None:
+    """A case in the logbook of each village's team: its parties are confidential."""
+    import datetime
+
+    def case(village):
+        team = MediationTeam.objects.create(commune=village.commune, village=village, name="t")
+        return MediationCase.objects.create(
+            commune=village.commune, team=team, village=village, number=1, year=2026,
+            received_on=datetime.date(2026, 3, 2), subject="land", parties="p", details="d",
+        )  # fmt: skip
+
+    world.objects["mediationcase"] = [
+        Obj(case(a1), "A", 1), Obj(case(a2), "A", 2), Obj(case(b1), "B"),
     ]  # fmt: skip
 
 
