@@ -240,9 +240,9 @@ def find_duplicate(request: CitizenRequest, key: str) -> CitizenRequest | None:
         for other in same_person.only("id", "subject")[:DUPLICATE_CANDIDATES]:
             if fold_vi(other.subject) == subject:
                 return other
-    text = request.search_folded
-    for other in candidates.only("id", "search_folded")[:DUPLICATE_CANDIDATES]:
-        matcher = difflib.SequenceMatcher(None, text, other.search_folded, autojunk=False)
+    text = fold_vi(request.content)
+    for other in candidates.only("id", "content")[:DUPLICATE_CANDIDATES]:
+        matcher = difflib.SequenceMatcher(None, text, fold_vi(other.content), autojunk=False)
         if matcher.quick_ratio() >= DUPLICATE_SIMILARITY and (
             matcher.ratio() >= DUPLICATE_SIMILARITY
         ):
