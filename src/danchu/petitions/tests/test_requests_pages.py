@@ -114,8 +114,8 @@ def test_an_official_handles_a_complaint_through_the_pages(client, commune, offi
 def test_forward_through_the_pages(client, commune, official):
     client.force_login(official)
     req = file(commune, official, channel="post", kind="denunciation", **DENOUNCER)
-    response = client.post(reverse("petitions:bo_handle", args=[req.pk, "forward"]),
-                           {"forwarded_to": "Công an tỉnh", "reason": "Dấu hiệu tội phạm"})  # fmt: skip
+    data = {"forwarded_to": "Công an tỉnh", "reason": "Dấu hiệu tội phạm"}
+    response = client.post(reverse("petitions:bo_handle", args=[req.pk, "forward"]), data)
     assert response.status_code == 302
     req.refresh_from_db()
     assert req.status == RequestStatus.FORWARDED
