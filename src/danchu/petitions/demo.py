@@ -7,7 +7,13 @@ from typing import Any
 
 def demo_load(commune: Any, *, seed: int, stdout: Any) -> None:
     """Load both parts of the demo (requests; reception, dialogues, mediation)."""
+    from danchu.petitions.requests_demo import demo_load as requests_demo_load
+
+    requests_demo_load(commune, seed=seed, stdout=stdout)
 
 
 def demo_reset(commune: Any) -> None:
     """Remove the demo rows of both parts."""
+    from danchu.petitions.requests_demo import demo_reset as requests_demo_reset
+
+    requests_demo_reset(commune)
