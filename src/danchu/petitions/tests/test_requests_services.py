@@ -239,3 +239,14 @@ def test_merge_a_duplicate(commune, official):
     assert merged.merged_into == first
     with pytest.raises(ValidationFailed):
         services.request_merge(actor=official, request=first, into=first)
+
+
+def test_the_reminder_command_runs(commune, chair, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    file(commune, received_on=None)
+    out = StringIO()
+    call_command("remind_request_deadlines", stdout=out)
+    assert "Reminded about 0 request(s)." in out.getvalue()  # due in 15 working days
