@@ -9,8 +9,10 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from django.views.decorators.http import require_POST
 from danchu.accounts.models import OFFICIAL_ROLES, RoleAssignment
 from danchu.accounts.permissions import Action, can
 from danchu.core.errors import ApplicationError, NotFound, PermissionDenied
+from danchu.disclosure import files
 from danchu.petitions import identity, selectors, services
 from danchu.petitions.forms import (
     AcceptForm,
@@ -30,14 +33,23 @@ from danchu.petitions.forms import (
     QueueFilterForm,
     ReasonForm,
 )
-from danchu.petitions.models import CitizenRequest
-from danchu.petitions.public_views import request_data
+from danchu.petitions.models import CitizenRequest, RequestAttachment
+from danchu.petitions.public_views import form_uploads, request_data
 from danchu.territory.models import Village
-from danchu.web.forms import add_application_error
+from danchu.web.forms import add_application_error, error_messages
 from danchu.web.views.backoffice import backoffice_view
 from danchu.web.views.common import commune_for, paginate
 
-__all__ = ["export_csv", "handle", "identity_view", "key_in", "queue", "request_detail"]
+__all__ = [
+    "attachment_download",
+    "attachment_upload",
+    "export_csv",
+    "handle",
+    "identity_view",
+    "key_in",
+    "queue",
+    "request_detail",
+]
 
 
 def _filtered(request: HttpRequest, code: str, action: Action) -> tuple[Any, Any, QueueFilterForm]:
@@ -100,7 +112,9 @@ def key_in(request: HttpRequest, code: str) -> HttpResponse:
     """An official records a request that came by phone, post or at a reception day."""
     commune = commune_for(request, code, Action.PETITION_REQUEST_KEY_IN)
     villages = Village.objects.filter(commune=commune, is_active=True).order_by("name_folded")
-    form = FileRequestForm(request.POST or None, villages=villages, keyed_in=True)
+    form = FileRequestForm(
+        request.POST or None, request.FILES or None, villages=villages, keyed_in=True
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -108,7 +122,7 @@ def key_in(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 filed = services.request_submit(
                     actor=request.user, commune=commune, data=request_data(form.cleaned_data),
-                    channel=form.cleaned_data["channel"],
+                    channel=form.cleaned_data["channel"], uploads=form_uploads(form),
                 )  # fmt: skip
             except ApplicationError as error:
                 add_application_error(form, error)
@@ -144,6 +158,7 @@ def _detail(
     context = {
         "req": req, "commune": req.commune, "next_due": services.next_due(req),
         "clock": req.clock.all(), "handlers": _handlers(req),
+        "files": [a for a in req.attachments.all() if identity.may_open(request.user, a)],
         "may_handle": can(request.user, Action.PETITION_REQUEST_HANDLE, req) and req.is_open,
         "may_see_identity": identity.may_see_identity(request.user, req),
         "classify_form": forms.get("classify") or ClassifyForm(initial={"kind": req.kind}),
@@ -216,6 +231,49 @@ def handle(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             return _detail(request, req, status=status, **{step: form})
         return redirect("petitions:bo_detail", req.pk)
     return _detail(request, req, status=400, **{step: form})
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    """A request's file, through the permission check; a denouncer's own file only for the
+    handler and the chair, and logged."""
+    attachment = (
+        RequestAttachment.objects.select_related("request").filter(pk=attachment_id).first()
+    )
+    if attachment is None:
+        raise Http404
+    try:
+        identity.open_attachment(request.user, attachment)
+        handle = open(files.stored_path(attachment.path), "rb")  # noqa: SIM115 (FileResponse closes it)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(error.message) from error
+    except (ValueError, OSError) as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type=attachment.content_type, as_attachment=True,
+                            filename=attachment.name)  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@backoffice_view
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """An official adds a file to the request (a decision, a stripped copy for verifiers)."""
+    req = _get(request, pk)
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        messages.error(request, _("Choose a file."))
+        return _detail(request, req, status=400)
+    try:
+        services.attachment_add(actor=request.user, request=req, uploaded_file=uploaded)
+    except ApplicationError as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+        return _detail(request, req, status=403 if isinstance(error, PermissionDenied) else 400)
+    return redirect("petitions:bo_detail", req.pk)
 
 
 @backoffice_view

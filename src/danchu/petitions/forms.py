@@ -47,6 +47,7 @@ class FileRequestForm(forms.Form):
     phone = forms.CharField(label=_("phone number"), max_length=300, required=False)
     email = forms.EmailField(label=_("e-mail address"), max_length=300, required=False)
     address = forms.CharField(label=_("address"), max_length=300, required=False)
+    file = forms.FileField(label=_("attached file (PDF, DOCX, XLSX, PNG, JPEG)"), required=False)
 
     def __init__(
         self, *args: Any, villages: QuerySet[Village], keyed_in: bool = False, **kwargs: Any

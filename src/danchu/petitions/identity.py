@@ -24,12 +24,27 @@ from danchu.core import audit
 from danchu.core.crypto import blind_index
 from danchu.core.errors import NotFound, PermissionDenied
 from danchu.core.text import fold_vi
-from danchu.petitions.models import CitizenRequest, RequesterIdentity, RequestKind
+from danchu.petitions.models import (
+    CitizenRequest,
+    RequestAttachment,
+    RequesterIdentity,
+    RequestKind,
+)
 
-__all__ = ["IdentityView", "may_see_identity", "person_key", "redact", "reveal"]
+__all__ = [
+    "IdentityView",
+    "is_identity_material",
+    "may_open",
+    "may_see_identity",
+    "open_attachment",
+    "person_key",
+    "redact",
+    "reveal",
+]
 
 REDACTED = "[…]"
 _NOT_DIGIT = re.compile(r"\D")
+_SEPARATORS = r"[\s\-_.]+"
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,33 @@ def reveal(actor: Any, request: CitizenRequest) -> IdentityView:
     )  # fmt: skip
 
 
+def is_identity_material(attachment: RequestAttachment) -> bool:
+    """A denouncer's own file may show their handwriting or name (Art. 56(1)(b))."""
+    return attachment.from_requester and attachment.request.kind == RequestKind.DENUNCIATION
+
+
+def may_open(actor: Any, attachment: RequestAttachment) -> bool:
+    if not can(actor, Action.PETITION_REQUEST_VIEW, attachment.request):
+        return False
+    return not is_identity_material(attachment) or may_see_identity(actor, attachment.request)
+
+
+def open_attachment(actor: Any, attachment: RequestAttachment) -> RequestAttachment:
+    """Check that ``actor`` may open the file; log it when it is identity material."""
+    require(actor, Action.PETITION_REQUEST_VIEW, attachment.request)
+    if not may_open(actor, attachment):
+        raise PermissionDenied(
+            _("Only the handler and the commune chair may see who filed this request."),
+            code="identity_protected",
+        )
+    if is_identity_material(attachment):
+        audit.record(
+            actor=actor, action="petition_request.identity.file", obj=attachment.request,
+            commune_id=attachment.commune_id, after={"attachment": attachment.pk},
+        )  # fmt: skip
+    return attachment
+
+
 def person_key(full_name: str, phone: str) -> str:
     """A keyed hash of who someone is (folded name + digits of the phone), for duplicates."""
     digits = _NOT_DIGIT.sub("", phone or "")
@@ -100,9 +142,9 @@ def _fold_same_length(text: str) -> str:
 def redact(text: str, *secrets: str) -> str:
     """``text`` with every occurrence of the requester's details replaced by "[…]".
 
-    Matching ignores case and diacritics ("Nguyen Van A" matches "Nguyễn Văn A"); a phone
-    number also matches written with spaces or dots. Art. 56(1)(b): strip personal data from
-    the complaint before others read it.
+    Matching ignores case and diacritics ("Nguyen Van A" matches "Nguyễn Văn A") and the
+    separators between words; a phone number also matches written with spaces or dots.
+    Art. 56(1)(b): strip personal data from the complaint before others read it.
     """
     text = unicodedata.normalize("NFC", text or "")
     for secret in secrets:
@@ -114,9 +156,11 @@ def redact(text: str, *secrets: str) -> str:
             pattern = r"[\s.\-]?".join(re.escape(d) for d in digits)
             text = re.sub(pattern, REDACTED, text)
             continue
-        folded_secret = _fold_same_length(secret)
+        # Words may be joined by spaces, hyphens, dots or underscores ("Nguyen-Van-A.pdf").
+        words = _fold_same_length(secret).split()
+        pattern = _SEPARATORS.join(re.escape(word) for word in words)
         folded = _fold_same_length(text)
-        spans = [m.span() for m in re.finditer(re.escape(folded_secret), folded)]
+        spans = [m.span() for m in re.finditer(pattern, folded)]
         for start, end in reversed(spans):
             text = text[:start] + REDACTED + text[end:]
     return text

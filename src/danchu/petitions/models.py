@@ -194,6 +194,33 @@ class ClockDecision(models.Model):
         return f"{self.kind} {self.document}"
 
 
+class RequestAttachment(models.Model):
+    """A file with a request: the requester's own (which may carry their handwriting) or one an
+    official adds (a decision, the stripped copy for verifiers).
+
+    A denouncer's own files are identity material (Luật Tố cáo Art. 56(1)(b)): only those who
+    may see the denouncer open them, and each opening is logged (``petitions.identity``).
+    """
+
+    request = models.ForeignKey(
+        CitizenRequest, on_delete=models.CASCADE, related_name="attachments"
+    )
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    from_requester = models.BooleanField(default=True)
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    path = models.CharField(max_length=255, unique=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # (end of requests)
 
 

@@ -18,7 +18,7 @@ from danchu.territory.models import AdministrativeUnit, Village
 from danchu.territory.selectors import commune_public
 from danchu.web.forms import add_application_error
 
-__all__ = ["file_request", "on_time", "rate", "reopen", "track", "track_lookup"]
+__all__ = ["file_request", "form_uploads", "on_time", "rate", "reopen", "track", "track_lookup"]
 
 
 def _commune(code: str) -> AdministrativeUnit:
@@ -39,11 +39,16 @@ def request_data(cleaned: dict) -> services.RequestData:  # type: ignore[type-ar
     )  # fmt: skip
 
 
+def form_uploads(form: FileRequestForm) -> list[object]:
+    uploaded = form.cleaned_data.get("file")
+    return [uploaded] if uploaded else []
+
+
 def file_request(request: HttpRequest, code: str) -> HttpResponse:
     """A resident files a request on the web and receives its tracking code."""
     commune = _commune(code)
     villages = Village.objects.filter(commune=commune, is_active=True).order_by("name_folded")
-    form = FileRequestForm(request.POST or None, villages=villages)
+    form = FileRequestForm(request.POST or None, request.FILES or None, villages=villages)
     status = 200
     if request.method == "POST":
         status = 400
@@ -51,7 +56,7 @@ def file_request(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 filed = services.request_submit(
                     actor=request.user, commune=commune, data=request_data(form.cleaned_data),
-                    channel=RequestChannel.WEB,
+                    channel=RequestChannel.WEB, uploads=form_uploads(form),
                 )  # fmt: skip
             except ApplicationError as error:
                 add_application_error(form, error)

@@ -17,5 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("quan-ly/xa/<str:code>/phan-anh/nhap/", bo.key_in, name="bo_key_in"),
     path("quan-ly/phan-anh/<int:pk>/", bo.request_detail, name="bo_detail"),
     path("quan-ly/phan-anh/<int:pk>/nguoi-gui/", bo.identity_view, name="bo_identity"),
+    path("quan-ly/phan-anh/<int:pk>/tep/", bo.attachment_upload, name="bo_attachment_add"),
+    path("quan-ly/phan-anh/tep/<int:attachment_id>/", bo.attachment_download, name="bo_attachment"),
     path("quan-ly/phan-anh/<int:pk>/<str:step>/", bo.handle, name="bo_handle"),
 ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -31,11 +32,13 @@ from danchu.accounts.permissions import Action, require
 from danchu.core import audit, calendar
 from danchu.core.errors import ApplicationError, ValidationFailed
 from danchu.core.text import fold_vi, normalize_spaces
+from danchu.disclosure import files
 from danchu.petitions import identity, rules
 from danchu.petitions.models import (
     OPEN_STATUSES,
     CitizenRequest,
     ClockDecision,
+    RequestAttachment,
     RequestChannel,
     RequesterIdentity,
     RequestKind,
@@ -47,6 +50,7 @@ __all__ = [
     "DUPLICATE_SIMILARITY",
     "REOPEN_WITHIN_DAYS",
     "RequestData",
+    "attachment_add",
     "request_accept",
     "request_answer",
     "request_assign",
@@ -177,13 +181,13 @@ def _validate(commune: AdministrativeUnit, data: RequestData, keyed_in: bool) ->
     return village
 
 
-@transaction.atomic
 def request_submit(
     *,
     actor: Any,
     commune: AdministrativeUnit,
     data: RequestData,
     channel: str = RequestChannel.WEB,
+    uploads: Sequence[Any] = (),
 ) -> CitizenRequest:
     """A request is filed: on the web by anyone, by phone, post or at reception by an official.
 
@@ -196,6 +200,20 @@ def request_submit(
     if channel not in RequestChannel.values:
         raise _fail({"channel": [_("Choose how the request arrived.")]})
     village = _validate(commune, data, keyed_in)
+    stored = _check_files(uploads)
+    try:
+        with transaction.atomic():
+            return _submit(actor, commune, data, channel, village, stored)
+    except BaseException:
+        _discard(stored)
+        raise
+
+
+def _submit(
+    actor: Any, commune: AdministrativeUnit, data: RequestData, channel: str,
+    village: Village | None, stored: Sequence[files.StoredUpload],
+) -> CitizenRequest:  # fmt: skip
+    keyed_in = channel != RequestChannel.WEB
     name, phone = normalize_spaces(data.full_name), normalize_spaces(data.phone)
     email, address = normalize_spaces(data.email), normalize_spaces(data.address)
     content = (data.content or "").strip()
@@ -214,6 +232,7 @@ def request_submit(
         address=address, original_content=content if content != redacted else "",
         person_key=key,
     )  # fmt: skip
+    _attach(request, stored, from_requester=True, secrets=(name, phone, email, address))
     request.possible_duplicate_of = find_duplicate(request, key)
     _set_first_clock(request)
     request.save()
@@ -221,6 +240,62 @@ def request_submit(
     _record(actor if keyed_in else None, "submit", request, channel=channel,
             possible_duplicate=request.possible_duplicate_of_id)  # fmt: skip
     return request
+
+
+MAX_FILES = 5
+
+
+def _check_files(uploads: Sequence[Any]) -> list[files.StoredUpload]:
+    """Check and store the files; the caller discards them if its transaction fails."""
+    if len(uploads) > MAX_FILES:
+        raise _fail({"files": [_("At most %(limit)s files.") % {"limit": MAX_FILES}]})
+    stored: list[files.StoredUpload] = []
+    try:
+        for uploaded in uploads:
+            stored.append(files.check_and_store(uploaded, field="files"))
+    except BaseException:
+        _discard(stored)
+        raise
+    return stored
+
+
+def _discard(stored: Sequence[files.StoredUpload]) -> None:
+    for upload in stored:
+        files.discard(upload)
+
+
+def _attach(
+    request: CitizenRequest, stored: Sequence[files.StoredUpload], *, from_requester: bool,
+    secrets: Sequence[str] = (),
+) -> list[RequestAttachment]:  # fmt: skip
+    return [
+        RequestAttachment.objects.create(
+            request=request,
+            commune_id=request.commune_id,
+            from_requester=from_requester,
+            # A file name may carry the requester's name ("don-to-cao-nguyen-van-a.pdf").
+            name=identity.redact(upload.name, *secrets)[:255],
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+            path=upload.path,
+        )  # fmt: skip
+        for upload in stored
+    ]
+
+
+def attachment_add(*, actor: Any, request: CitizenRequest, uploaded_file: Any) -> RequestAttachment:
+    """An official adds a file (a decision, the stripped copy handed to verifiers)."""
+    require(actor, Action.PETITION_REQUEST_HANDLE, request)
+    stored = _check_files([uploaded_file])
+    try:
+        with transaction.atomic():
+            (attachment,) = _attach(request, stored, from_requester=False)
+            _record(actor, "attachment.add", request, attachment=attachment.pk)
+    except BaseException:
+        _discard(stored)
+        raise
+    return attachment
 
 
 def find_duplicate(request: CitizenRequest, key: str) -> CitizenRequest | None:

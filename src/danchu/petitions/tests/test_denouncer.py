@@ -169,3 +169,44 @@ def test_the_stored_content_is_stripped_and_the_original_kept_encrypted(case):
     assert "tố cáo việc cấp đất sai" in case.request.content
     row = case.request.identity
     assert DENOUNCER["full_name"] in row.original_content
+
+
+@pytest.fixture
+def with_file(case, settings, tmp_path):
+    """The denouncer's letter (a scan that may show their handwriting), and the stripped copy
+    the handler adds for verifiers."""
+    from danchu.disclosure.tests.factories import pdf_file
+    from danchu.petitions.models import RequestAttachment
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    stored = services._check_files([pdf_file("don-to-cao-Nguyen-Thi-Hoa-Binh.pdf")])
+    services._attach(case.request, stored, from_requester=True, secrets=[DENOUNCER["full_name"]])
+    services.attachment_add(
+        actor=case.users["handler"], request=case.request, uploaded_file=pdf_file("ban-sao.pdf")
+    )
+    return RequestAttachment.objects.order_by("pk")
+
+
+@pytest.mark.parametrize(
+    "who", ["handler", "commune_chair", "commune_official", "inspection_board"]
+)
+def test_the_denouncers_own_file_opens_only_for_the_handler_and_the_chair(
+    case, client, with_file, who
+):
+    letter, copy = with_file
+    assert "Hoa-Binh" not in letter.name
+    assert letter.name == "don-to-cao-[…].pdf"
+    client.force_login(case.users[who])
+    detail = client.get(reverse("petitions:bo_detail", args=[case.request.pk])).content.decode()
+    letter_url = reverse("petitions:bo_attachment", args=[letter.pk])
+    response = client.get(letter_url)
+    assert client.get(reverse("petitions:bo_attachment", args=[copy.pk])).status_code == 200
+    logged = AuditEntry.objects.filter(action="petition_request.identity.file")
+    if who in {"handler", "commune_chair"}:
+        assert response.status_code == 200
+        assert letter_url in detail
+        assert logged.count() == 1
+    else:
+        assert response.status_code == 403
+        assert letter_url not in detail
+        assert not logged.exists()

@@ -142,3 +142,20 @@ def test_roles_without_the_right_get_no_back_office(client, commune, village, ro
     assert client.get(reverse("petitions:bo_detail", args=[req.pk])).status_code in (403, 404)
     assert client.post(reverse("petitions:bo_handle", args=[req.pk, "answer"]),
                        {"answer": "x"}).status_code in (403, 404)  # fmt: skip
+
+
+def test_a_file_comes_with_the_request_and_bad_files_are_refused(client, commune, settings,
+                                                                 tmp_path):  # fmt: skip
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from danchu.disclosure.tests.factories import pdf_file
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    url = reverse("petitions:file", args=[commune.code])
+    fields = {"kind": "feedback", "subject": "Ổ gà", "content": "Ổ gà lớn giữa đường."}
+    fake = SimpleUploadedFile("anh.pdf", b"MZ not a pdf")
+    assert client.post(url, {**fields, "file": fake}).status_code == 400
+    assert not list((tmp_path / "media").rglob("*.pdf"))
+    assert client.post(url, {**fields, "file": pdf_file()}).status_code == 302
+    req = CitizenRequest.objects.get()
+    assert req.attachments.count() == 1
