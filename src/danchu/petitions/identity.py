@@ -62,7 +62,7 @@ def may_see_identity(actor: Any, request: CitizenRequest) -> bool:
     if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
         return False
     is_handler = request.handler_id is not None and request.handler_id == actor.pk
-    if request.kind == RequestKind.DENUNCIATION:
+    if request.identity_protected or request.kind == RequestKind.DENUNCIATION:
         # The handler only while they hold a handling role here (a past handler loses access).
         if is_handler and can(actor, Action.PETITION_REQUEST_HANDLE, request):
             return True
@@ -94,7 +94,9 @@ def reveal(actor: Any, request: CitizenRequest) -> IdentityView:
 
 def is_identity_material(attachment: RequestAttachment) -> bool:
     """A denouncer's own file may show their handwriting or name (Art. 56(1)(b))."""
-    return attachment.from_requester and attachment.request.kind == RequestKind.DENUNCIATION
+    request = attachment.request
+    protected = request.identity_protected or request.kind == RequestKind.DENUNCIATION
+    return attachment.from_requester and protected
 
 
 def may_open(actor: Any, attachment: RequestAttachment) -> bool:

@@ -100,6 +100,9 @@ class CitizenRequest(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Set once the request is (or was ever) a denunciation; never cleared, so reclassifying
+    # it does not open the denouncer's identity to more people (Luật Tố cáo Art. 8(3)).
+    identity_protected = models.BooleanField(default=False)
     reopened_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

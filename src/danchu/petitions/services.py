@@ -223,6 +223,7 @@ def _submit(
     request = CitizenRequest.objects.create(
         commune=commune, village=village, tracking_code=new_tracking_code(), kind=data.kind,
         channel=channel, subject=subject, content=redacted,
+        identity_protected=data.kind == RequestKind.DENUNCIATION,
         search_folded=fold_vi(f"{subject} {redacted}"), latitude=data.latitude,
         longitude=data.longitude, received_on=data.received_on or _today(),
     )  # fmt: skip
@@ -398,6 +399,7 @@ def request_classify(
     if due_on is not None and due_on < request.received_on:
         raise _fail({"due_on": [_("The deadline cannot be before the request arrived.")]})
     request.kind = kind
+    request.identity_protected |= kind == RequestKind.DENUNCIATION
     request.complex_case, request.remote_area = complex_case, remote_area
     request.several_places = several_places
     request.classified_at = _now()
@@ -418,6 +420,9 @@ def request_assign(*, actor: Any, request: CitizenRequest, handler: Any) -> Citi
     require(actor, Action.PETITION_REQUEST_HANDLE, request)
     request = _locked(request)
     _require_open(request)
+    if request.identity_protected:
+        # The handler will see the denouncer: the head of the body assigns them (Art. 47, 56).
+        require(actor, Action.PETITION_REQUEST_VIEW_DENOUNCER, request)
     holds = RoleAssignment.objects.active().filter(
         user=handler, commune_id=request.commune_id, role__in=OFFICIAL_ROLES
     )

@@ -210,3 +210,22 @@ def test_the_denouncers_own_file_opens_only_for_the_handler_and_the_chair(
         assert response.status_code == 403
         assert letter_url not in detail
         assert not logged.exists()
+
+
+def test_an_official_cannot_make_themselves_the_handler_of_a_denunciation(case):
+    from danchu.core.errors import PermissionDenied
+
+    official = case.users["commune_official"]
+    with pytest.raises(PermissionDenied):
+        services.request_assign(actor=official, request=case.request, handler=official)
+    case.request.refresh_from_db()
+    assert case.request.handler == case.users["handler"]
+    assert not identity.may_see_identity(official, case.request)
+
+
+def test_reclassifying_a_denunciation_keeps_the_denouncer_protected(case):
+    official = case.users["commune_official"]
+    req = services.request_classify(actor=official, request=case.request, kind="feedback")
+    assert req.identity_protected
+    assert not identity.may_see_identity(official, req)
+    assert identity.may_see_identity(case.users["handler"], req)
