@@ -248,3 +248,13 @@ def test_feedback_gets_the_deadline_the_commune_sets(commune, official, settings
     )
     assert req.due_on == D(2026, 9, 30)
     assert req.status == RequestStatus.IN_PROGRESS
+
+
+def test_a_settlement_ending_in_tet_2027_moves_past_the_holiday(commune, official, monkeypatch):
+    # Accepted Tue 5 Jan 2027; 30 days end on Thu 4 Feb, the first day of the Tết holiday
+    # (4–10 Feb): the period ends on the next working day, Thu 11 Feb (Civil Code Art. 148(5)).
+    req = _accepted_denunciation(commune, official, monkeypatch, day=D(2027, 1, 5))
+    assert req.due_on == D(2027, 2, 11)
+    # One day earlier the end is Wed 3 Feb, a working day: no roll.
+    other = _accepted_denunciation(commune, official, monkeypatch, day=D(2027, 1, 4))
+    assert other.due_on == D(2027, 2, 3)
