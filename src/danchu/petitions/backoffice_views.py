@@ -202,6 +202,23 @@ def _apply(step: str, actor: Any, req: CitizenRequest, data: dict[str, Any]) -> 
         action(actor=actor, request=req, **data)
 
 
+def _merge(request: HttpRequest, req: CitizenRequest) -> HttpResponse:
+    """Merge a flagged duplicate into the request it repeats (same commune, still open)."""
+    into = CitizenRequest.objects.filter(
+        commune_id=req.commune_id, tracking_code=(request.POST.get("into") or "").strip().upper()
+    ).first()
+    if into is None:
+        messages.error(request, _("Choose another open request of this commune."))
+        return _detail(request, req, status=400)
+    try:
+        services.request_merge(actor=request.user, request=req, into=into)
+    except ApplicationError as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+        return _detail(request, req, status=403 if isinstance(error, PermissionDenied) else 400)
+    return redirect("petitions:bo_detail", req.pk)
+
+
 @backoffice_view
 @require_POST
 def handle(request: HttpRequest, pk: int, step: str) -> HttpResponse:
@@ -219,6 +236,8 @@ def handle(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             )
             return _detail(request, req, status=400)
         return redirect("petitions:bo_detail", req.pk)
+    if step == "merge":
+        return _merge(request, req)
     if step not in _FORMS:
         raise Http404
     form = _FORMS[step](request.POST)

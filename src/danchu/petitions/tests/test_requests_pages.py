@@ -159,3 +159,16 @@ def test_a_file_comes_with_the_request_and_bad_files_are_refused(client, commune
     assert client.post(url, {**fields, "file": pdf_file()}).status_code == 302
     req = CitizenRequest.objects.get()
     assert req.attachments.count() == 1
+
+
+def test_merge_a_flagged_duplicate_from_the_detail_page(client, commune, official):
+    first, second = file(commune), file(commune)
+    client.force_login(official)
+    url = reverse("petitions:bo_handle", args=[second.pk, "merge"])
+    page = client.get(reverse("petitions:bo_detail", args=[second.pk])).content.decode()
+    assert first.tracking_code in page
+    assert client.post(url, {"into": "PA-NOPE"}).status_code == 400
+    assert client.post(url, {"into": second.tracking_code}).status_code == 400
+    assert client.post(url, {"into": first.tracking_code.lower()}).status_code == 302
+    second.refresh_from_db()
+    assert second.merged_into == first
