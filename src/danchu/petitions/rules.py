@@ -46,7 +46,9 @@ class DeadlineRule:
     days: int
     unit: Unit
     basis: str
-    valid_from: date = date(2000, 1, 1)
+    # The rows without a start date hold for any earlier date the platform is given (an old
+    # decision a complaint is about): no date may find no rule.
+    valid_from: date = date.min
     valid_to: date | None = None
     confirmed: bool = True
 

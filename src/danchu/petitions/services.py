@@ -78,6 +78,8 @@ DUPLICATE_CANDIDATES = 300
 REMIND_WORKING_DAYS = 2
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
+# A request keyed in from an old letter: older than this is a typing mistake.
+KEYED_IN_MAX_AGE = timedelta(days=5 * 365)
 SUBJECT_MAX, CONTENT_MAX, ANSWER_MAX, REASON_MAX = 300, 10000, 10000, 2000
 
 
@@ -176,6 +178,8 @@ def _validate(commune: AdministrativeUnit, data: RequestData, keyed_in: bool) ->
         errors["address"] = [_("Give an address, phone or email so that we can answer you.")]
     if data.received_on is not None and (not keyed_in or data.received_on > _today()):
         errors["received_on"] = [_("The date of receipt cannot be in the future.")]
+    elif data.received_on is not None and data.received_on < _today() - KEYED_IN_MAX_AGE:
+        errors["received_on"] = [_("The date of receipt must be within the last five years.")]
     if errors:
         raise _fail(errors)
     return village
@@ -398,6 +402,8 @@ def request_classify(
         raise ApplicationError(_("An accepted request keeps its kind."), code="conflict")
     if due_on is not None and due_on < request.received_on:
         raise _fail({"due_on": [_("The deadline cannot be before the request arrived.")]})
+    if due_on is not None and due_on > request.received_on + timedelta(days=365):
+        raise _fail({"due_on": [_("Set a deadline within a year of receipt.")]})
     request.kind = kind
     request.identity_protected |= kind == RequestKind.DENUNCIATION
     request.complex_case, request.remote_area = complex_case, remote_area

@@ -250,3 +250,20 @@ def test_the_reminder_command_runs(commune, chair, monkeypatch):
     out = StringIO()
     call_command("remind_request_deadlines", stdout=out)
     assert "Reminded about 0 request(s)." in out.getvalue()  # due in 15 working days
+
+
+def test_dates_far_off_are_field_errors_not_crashes(commune, official, monkeypatch):
+    at(monkeypatch, D(2026, 9, 7))
+    with pytest.raises(ValidationFailed) as error:
+        file(commune, official, channel="post", received_on=D(1990, 1, 1))
+    assert "received_on" in error.value.fields
+    req = file(commune)
+    with pytest.raises(ValidationFailed) as error:
+        services.request_classify(actor=official, request=req, kind="feedback",
+                                  due_on=D(9999, 12, 31))  # fmt: skip
+    assert "due_on" in error.value.fields
+    complaint = file(commune, official, channel="post", kind="complaint", address="x",
+                     subject="Khác", content="Nội dung khác hẳn")  # fmt: skip
+    with pytest.raises(ValidationFailed) as error:
+        services.request_accept(actor=official, request=complaint, decision_known_on=D(1, 1, 1))
+    assert error.value.code == "time_barred"
