@@ -39,6 +39,12 @@ STATE_DEPENDENT = {
     # against today (not in the future, not lapsed) and its household against the village.
     "POST /api/v1/communes/{code}/initiatives",
     "POST /api/v1/initiatives/{initiative_id}/consents",
+    # Citizens' requests: the village must be the commune's; a denunciation needs a name and a
+    # way to answer; a request is answered once and a complaint only after acceptance; the
+    # period's end must not be before its start.
+    "POST /api/v1/communes/{code}/petition-requests",
+    "POST /api/v1/petition-requests/{request_id}/answer",
+    "GET /api/v1/communes/{code}/petition-figures",
 }
 
 
@@ -78,6 +84,7 @@ def official_token(db, wsgi_in_test_transaction):
     _seed_decisions(commune, villages, user, other)
     _seed_initiatives(villages)
     _seed_community(commune, villages, user)
+    _seed_petition_requests(commune, villages, user, other)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -212,6 +219,28 @@ def _seed_community(commune, villages, official):
         actor=official, team=team(official, villages[0]), received_on=datetime.date(2026, 3, 2),
         subject="land", parties="A và B", details="Ranh giới",
     )  # fmt: skip
+
+
+def _seed_petition_requests(commune, villages, official, other_village):
+    """Requests for the petitions operations: id 1 (the schema's example) open feedback; a
+    denunciation; an answered request; another commune's request."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from danchu.petitions import services
+
+    def filed(unit, **kw):
+        values = {"subject": "Đường hỏng", "content": "Đường liên thôn sụt lún", "phone": "0911"}
+        values.update(kw)
+        return services.request_submit(
+            actor=AnonymousUser(), commune=unit, data=services.RequestData(**values)
+        )
+
+    filed(commune, village_id=villages[0].pk)
+    filed(commune, kind="denunciation", full_name="Lê Văn Tố", address="thôn Đông",
+          subject="Tố cáo", content="Sai phạm đất đai")  # fmt: skip
+    answered = filed(commune, subject="Đèn đường", content="Đèn ngã ba không sáng")
+    services.request_answer(actor=official, request=answered, answer="Đã thay bóng.")
+    filed(other_village.commune, subject="Khác", content="Của xã khác")
 
 
 @schema.parametrize()

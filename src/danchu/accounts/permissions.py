@@ -90,6 +90,15 @@ class Action(StrEnum):
     VOTE_CAST = "vote.cast"  # a household representative, for their household
     INITIATIVE_CREATE = "initiative.create"  # a resident proposes (Art. 16(3))
     CONSENT_GIVE = "consent.give"  # a household representative consents
+    # Citizens' requests (Law 10/2022 Art. 32–35)
+    PETITION_REQUEST_LIST = "petition_request.list"  # queues, figures, exports (no identity)
+    PETITION_REQUEST_VIEW = "petition_request.view"
+    PETITION_REQUEST_KEY_IN = "petition_request.key_in"  # by phone, post or at reception
+    PETITION_REQUEST_HANDLE = "petition_request.handle"  # classify, accept, answer, forward…
+    PETITION_REQUEST_VIEW_CONTACT = "petition_request.view_contact"  # not of a denouncer
+    # Luật Tố cáo Art. 8(3), 47, 56: the head of the body (the commune chair) and the assigned
+    # handler see a denouncer's identity; the handler's right comes from the assignment.
+    PETITION_REQUEST_VIEW_DENOUNCER = "petition_request.view_denouncer"
 
     # Reception, dialogues, mediation (Luật Tiếp công dân 2013 Art. 15; Law 10/2022 Art. 32;
     # Luật Hòa giải ở cơ sở 2013). Reading the schedule, the dialogues and the figures is public.
@@ -130,6 +139,12 @@ _DISCLOSURE_WRITE = {
 _DECISIONS = {
     A.MATTER_LIST, A.MATTER_VIEW, A.MATTER_CREATE, A.MATTER_MANAGE, A.BALLOT_ENTER,
 }  # fmt: skip
+# Citizens' requests: officials receive and handle them; the chair is the head who may see a
+# denouncer. The inspection board supervises their settlement (Law 10/2022 Art. 35; content only).
+_PETITIONS_READ = {A.PETITION_REQUEST_LIST, A.PETITION_REQUEST_VIEW}
+_PETITIONS_WORK = _PETITIONS_READ | {
+    A.PETITION_REQUEST_KEY_IN, A.PETITION_REQUEST_HANDLE, A.PETITION_REQUEST_VIEW_CONTACT,
+}  # fmt: skip
 # Residents ask for information (Art. 14) and follow their own requests.
 _RESIDENT_REQUESTS = {
     A.INFO_REQUEST_CREATE: Scope.COMMUNE,
@@ -151,6 +166,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _DISCLOSURE_READ
         | _DISCLOSURE_WRITE
         | _DECISIONS
+        | _PETITIONS_WORK
+        | {A.PETITION_REQUEST_VIEW_DENOUNCER}
         | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE, A.MATTER_COMMUNE_WIDE},
     ),
     # Officials enter the commune's working-day adjustments (the province's or the
@@ -162,6 +179,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _DISCLOSURE_READ
         | _DISCLOSURE_WRITE
         | _DECISIONS
+        | _PETITIONS_WORK
         | {A.CALENDAR_MANAGE},
     ),
     # A village head keeps the village's household list and hands out sign-in slips; posts
@@ -185,7 +203,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
     Role.INSPECTION_BOARD: _at(
         Scope.COMMUNE,
         {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER, A.AUDIT_VIEW, A.DISCLOSURE_EXPORT}
-        | _DISCLOSURE_READ,
+        | _DISCLOSURE_READ
+        | _PETITIONS_READ,
     ),
     Role.SUPERVISION_BOARD: _at(
         Scope.COMMUNE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER}

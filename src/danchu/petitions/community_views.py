@@ -179,7 +179,7 @@ def public_booking_cancel(request: HttpRequest, code: str) -> HttpResponse:
             status = _put(form, error)
         else:
             messages.success(request, _("Your booking is cancelled."))
-            return redirect("community:reception", code=commune.code)
+            return redirect("petitions:community:reception", code=commune.code)
     return _render_reception(request, commune, cancel_form=form, status=status)
 
 
@@ -243,7 +243,7 @@ def public_question_ask(request: HttpRequest, code: str, pk: int) -> HttpRespons
             status = _put(form, error)
         else:
             messages.success(request, _("Your question is recorded."))
-            return redirect("community:dialogues", code=commune.code)
+            return redirect("petitions:community:dialogues", code=commune.code)
     return _render_dialogues(request, commune, ask_form=form, ask_dialogue=pk, status=status)
 
 
@@ -262,12 +262,12 @@ def public_question_support(request: HttpRequest, code: str, pk: int) -> HttpRes
         messages.error(request, error.message)
     else:
         messages.success(request, _("Your support is recorded."))
-    return redirect("community:dialogues", code=commune.code)
+    return redirect("petitions:community:dialogues", code=commune.code)
 
 
 def _to_sign_in(commune: AdministrativeUnit) -> HttpResponse:
     """Sign in first, then back to the dialogues page (the POST itself cannot be replayed)."""
-    back = reverse("community:dialogues", args=[commune.code])
+    back = reverse("petitions:community:dialogues", args=[commune.code])
     return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}")
 
 
@@ -294,7 +294,7 @@ def bo_reception(request: HttpRequest, code: str) -> HttpResponse:
                 status = _put(form, error)
             else:
                 messages.success(request, _("The reception day is on the schedule."))
-                return redirect("community:bo_reception_day", pk=day.pk)
+                return redirect("petitions:community:bo_reception_day", pk=day.pk)
     today = timezone.localdate()
     days = (
         ReceptionDay.objects.filter(commune=commune, date__gte=today - timedelta(days=90))
@@ -341,15 +341,15 @@ def bo_reception_day(request: HttpRequest, pk: int) -> HttpResponse:
             if "cancel" in request.POST:
                 reception.reception_day_cancel(actor=request.user, day=day)
                 messages.success(request, _("The reception day is cancelled."))
-                return redirect("community:bo_reception_day", pk=day.pk)
+                return redirect("petitions:community:bo_reception_day", pk=day.pk)
             if "hold" in request.POST:
                 reception.reception_day_hold(actor=request.user, day=day)
                 messages.success(request, _("The reception day is recorded as held."))
-                return redirect("community:bo_reception_day", pk=day.pk)
+                return redirect("petitions:community:bo_reception_day", pk=day.pk)
             if form.is_valid():
                 reception.reception_record_create(actor=request.user, day=day, **form.cleaned_data)
                 messages.success(request, _("The visitor is entered in the reception book."))
-                return redirect("community:bo_reception_day", pk=day.pk)
+                return redirect("petitions:community:bo_reception_day", pk=day.pk)
         except ApplicationError as error:
             status = _put(form, error)
     day.refresh_from_db()
@@ -384,7 +384,7 @@ def bo_dialogues(request: HttpRequest, code: str) -> HttpResponse:
             except ApplicationError as error:
                 status = _put(form, error)
             else:
-                return redirect("community:bo_dialogue", pk=dialogue.pk)
+                return redirect("petitions:community:bo_dialogue", pk=dialogue.pk)
     today = timezone.localdate()
     context = {
         "commune": commune,
@@ -413,7 +413,7 @@ def bo_dialogue(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
         done = _dialogue_step(request, dialogue, forms_)
         if done is True:
-            return redirect("community:bo_dialogue", pk=dialogue.pk)
+            return redirect("petitions:community:bo_dialogue", pk=dialogue.pk)
         if isinstance(done, int):
             status = done
     dialogue.refresh_from_db()
@@ -497,10 +497,10 @@ def bo_mediation(request: HttpRequest, code: str) -> HttpResponse:
                     members=data["members"], recognised_by=data["recognised_by"],
                 )  # fmt: skip
                 messages.success(request, _("The mediation team is set up."))
-                return redirect("community:bo_mediation", code=commune.code)
+                return redirect("petitions:community:bo_mediation", code=commune.code)
             if case_form.is_bound and case_form.is_valid():
                 case = mediation.case_record(actor=user, **case_form.cleaned_data)
-                return redirect("community:bo_case", pk=case.pk)
+                return redirect("petitions:community:bo_case", pk=case.pk)
         except ApplicationError as error:
             status = _put(team_form if team_form.is_bound else case_form, error)
     today = timezone.localdate()
@@ -540,7 +540,7 @@ def bo_case(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
         done = _case_step(request, case, forms_)
         if done is True:
-            return redirect("community:bo_case", pk=case.pk)
+            return redirect("petitions:community:bo_case", pk=case.pk)
         if isinstance(done, int):
             status = done
     case.refresh_from_db()

@@ -10,6 +10,9 @@ def demo_load(commune: Any, *, seed: int, stdout: Any) -> None:
     from danchu.petitions.community_demo import community_demo_load
 
     community_demo_load(commune, seed=seed, stdout=stdout)
+    from danchu.petitions.requests_demo import demo_load as requests_demo_load
+
+    requests_demo_load(commune, seed=seed, stdout=stdout)
 
 
 def demo_reset(commune: Any) -> None:
@@ -17,3 +20,6 @@ def demo_reset(commune: Any) -> None:
     from danchu.petitions.community_demo import community_demo_reset
 
     community_demo_reset(commune)
+    from danchu.petitions.requests_demo import demo_reset as requests_demo_reset
+
+    requests_demo_reset(commune)

@@ -258,6 +258,11 @@ def reception_record_create(
         raised=required_text(raised, "raised", 5000, multiline=True), outcome=outcome,
         outcome_note=optional_text(outcome_note, "outcome_note", 5000), recorded_by=actor,
     )  # fmt: skip
+    if outcome == ReceptionRecord.Outcome.ACCEPTED:
+        # Accepted for handling: the visit becomes a request with its own clock and tracking
+        # code (Luật Tiếp công dân 2013 Art. 28), filed in the same transaction.
+        record.request = _request_from_visit(actor, day, record)
+        record.save(update_fields=["request"])
     _mark_held(day, today or timezone.localdate())
     # The visitor's name and what they raised stay out of the trail (personal data).
     audit.record(
@@ -265,6 +270,23 @@ def reception_record_create(
         commune_id=day.commune_id, after={"day": day.pk, "outcome": outcome},
     )  # fmt: skip
     return record
+
+
+def _request_from_visit(actor: Any, day: ReceptionDay, record: ReceptionRecord) -> Any:
+    """File the request an accepted visit created; the official classifies it afterwards."""
+    from danchu.core.vn import normalise_phone
+    from danchu.petitions.models import RequestChannel
+    from danchu.petitions.services import RequestData, request_submit
+
+    phone = normalise_phone(record.visitor_contact) or ""
+    first_line = record.raised.strip().splitlines()[0]
+    data = RequestData(
+        subject=first_line[:200], content=record.raised, full_name=record.visitor_name,
+        phone=phone, address="" if phone else record.visitor_contact, received_on=day.date,
+    )  # fmt: skip
+    return request_submit(
+        actor=actor, commune=day.commune, data=data, channel=RequestChannel.RECEPTION
+    )
 
 
 # ---------------------------------------------------------------------------------------------

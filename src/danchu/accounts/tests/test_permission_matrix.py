@@ -22,7 +22,7 @@ from danchu.core.errors import NotFound, PermissionDenied
 from danchu.core.models import AuditEntry
 from danchu.decisions.models import Matter, MatterVillage
 from danchu.disclosure.models import Disclosure, InformationRequest, PublishingRecord
-from danchu.petitions.models import MediationCase, MediationTeam
+from danchu.petitions.models import CitizenRequest, MediationCase, MediationTeam
 from danchu.territory.models import AdministrativeUnit, CommuneProfile, Household, Resident, Village
 from danchu.territory.tests.factories import (
     CommuneFactory,
@@ -84,6 +84,12 @@ TARGETS: dict[Action, str] = {
     Action.MEDIATION_TEAM_MANAGE: "commune",
     Action.MEDIATION_CASE_VIEW: "mediationcase",
     Action.MEDIATION_CASE_MANAGE: "mediationcase",
+    Action.PETITION_REQUEST_LIST: "petitionrequest",
+    Action.PETITION_REQUEST_VIEW: "petitionrequest",
+    Action.PETITION_REQUEST_KEY_IN: "commune",  # a request is keyed in for a commune
+    Action.PETITION_REQUEST_HANDLE: "petitionrequest",
+    Action.PETITION_REQUEST_VIEW_CONTACT: "petitionrequest",
+    Action.PETITION_REQUEST_VIEW_DENOUNCER: "petitionrequest",
 }
 
 MODELS: dict[str, type[Model]] = {
@@ -99,6 +105,7 @@ MODELS: dict[str, type[Model]] = {
     "matter": Matter,
     "mattervillage": MatterVillage,
     "mediationcase": MediationCase,
+    "petitionrequest": CitizenRequest,
 }
 
 
@@ -164,6 +171,7 @@ def _build_world() -> World:
     _add_disclosures(world, a, b, a1, a2, b1)
     _add_matters(world, a, b, a1, a2, b1)
     _add_mediation_cases(world, a1, a2, b1)
+    _add_petition_requests(world, a, b, a1, b1)
     # Commune B has people in every role too: they must never reach A's rows (checked by the
     # B-side of the same assertions, from A's point of view).
     RoleAssignmentFactory(role=Role.COMMUNE_CHAIR, commune=b)
@@ -251,6 +259,21 @@ def _add_mediation_cases(world: World, a1, a2, b1) -> None:
     ]  # fmt: skip
 
 
+def _add_petition_requests(world: World, a, b, a1, b1) -> None:
+    """A citizen request in each commune (commune-wide: its village is only the place)."""
+    import datetime
+
+    def filed(commune, village, code):
+        return CitizenRequest.objects.create(
+            commune=commune, village=village, tracking_code=code, channel="web", subject="s",
+            content="c", received_on=datetime.date(2026, 1, 5),
+        )  # fmt: skip
+
+    world.objects["petitionrequest"] = [
+        Obj(filed(a, a1, "PA-A"), "A"), Obj(filed(b, b1, "PA-B"), "B"),
+    ]  # fmt: skip
+
+
 def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
     """What POLICY says for this object, computed independently of permissions.py's code."""
     scope = POLICY[role].get(action)
@@ -261,7 +284,10 @@ def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
     if scope == Scope.VILLAGE:
         # Commune-wide objects (the commune, its profile, its trail) are containers a village
         # role acts within; village-bound rows must be in the role's own village (village 1).
-        if kind in {"commune", "profile", "audit", "disclosure", "inforequest", "matter"}:
+        if kind in {
+            "commune", "profile", "audit", "disclosure", "inforequest", "matter",
+            "petitionrequest",
+        }:  # fmt: skip
             return True
         return obj.village == 1
     if scope == Scope.PERSON:

@@ -20,9 +20,9 @@ def test_public_dialogues_ask_and_support(client, commune, official):
         actor=official, commune=commune, title="Đối thoại quý IV",
         held_on=datetime.date(2099, 1, 5), place="Hội trường",
     )  # fmt: skip
-    url = reverse("community:dialogues", args=[commune.code])
+    url = reverse("petitions:community:dialogues", args=[commune.code])
     assert "Đối thoại quý IV" in client.get(url).content.decode()
-    ask = reverse("community:ask", args=[commune.code, dialogue.pk])
+    ask = reverse("petitions:community:ask", args=[commune.code, dialogue.pk])
     assert client.post(ask, {"text": "Đường?"}).status_code == 302  # to sign in
     assert not DialogueQuestion.objects.exists()
     resident = person(commune)
@@ -30,7 +30,7 @@ def test_public_dialogues_ask_and_support(client, commune, official):
     assert client.post(ask, {"text": ""}).status_code == 400
     assert client.post(ask, {"text": "Bao giờ làm đường?"}).status_code == 302
     question = DialogueQuestion.objects.get()
-    support = reverse("community:support", args=[commune.code, question.pk])
+    support = reverse("petitions:community:support", args=[commune.code, question.pk])
     client.post(support)
     client.post(support)
     question.refresh_from_db()
@@ -41,7 +41,7 @@ def test_public_dialogues_ask_and_support(client, commune, official):
 
 def test_back_office_dialogue_flow(client, commune, official):
     client.force_login(official)
-    url = reverse("community:bo_dialogues", args=[commune.code])
+    url = reverse("petitions:community:bo_dialogues", args=[commune.code])
     response = client.post(url, {"title": "Đối thoại", "held_on": "2026-01-10", "place": "UBND"})
     assert response.status_code == 302
     detail = response["Location"]
@@ -55,7 +55,9 @@ def test_back_office_dialogue_flow(client, commune, official):
     }).status_code == 302  # fmt: skip
     commitment.refresh_from_db()
     assert commitment.status == DialogueCommitment.Status.FULFILLED
-    public = client.get(reverse("community:dialogues", args=[commune.code])).content.decode()
+    public = client.get(
+        reverse("petitions:community:dialogues", args=[commune.code])
+    ).content.decode()
     assert "Sửa cầu" in public
 
 
@@ -63,7 +65,7 @@ def test_public_dialogues_query_count_is_constant(client, commune, official):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    url = reverse("community:dialogues", args=[commune.code])
+    url = reverse("petitions:community:dialogues", args=[commune.code])
 
     def add():
         dialogue = dialogues.dialogue_create(

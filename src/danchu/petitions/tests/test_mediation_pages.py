@@ -17,7 +17,7 @@ MEMBERS = "Nguyễn Thị Hoa; nữ; tổ trưởng\nTrần Văn Nam; nam\nLê V
 
 def test_team_case_and_steps(client, commune, village, official):
     client.force_login(official)
-    url = reverse("community:bo_mediation", args=[commune.code])
+    url = reverse("petitions:community:bo_mediation", args=[commune.code])
     assert client.get(url).status_code == 200
     two = client.post(url, {"team_new": "1", "village": village.pk, "name": "Tổ 1",
                             "members": "A; nữ; tổ trưởng\nB; nam"})  # fmt: skip
@@ -33,7 +33,7 @@ def test_team_case_and_steps(client, commune, village, official):
     })  # fmt: skip
     assert response.status_code == 302
     case = MediationCase.objects.get()
-    detail = reverse("community:bo_case", args=[case.pk])
+    detail = reverse("petitions:community:bo_case", args=[case.pk])
     leader = team.members.get(is_leader=True)
     assert client.post(detail, {"assign": "1", "mediators": [leader.pk],
                                 "assigned_on": "2026-03-02"}).status_code == 302  # fmt: skip
@@ -59,7 +59,7 @@ def test_case_page_confidential(client, commune, official):
         actor=official, team=make_team(official, v1), received_on=datetime.date(2026, 3, 2),
         subject="family", parties="Bà Bí Mật", details="Chuyện nhà",
     )  # fmt: skip
-    detail = reverse("community:bo_case", args=[case.pk])
+    detail = reverse("petitions:community:bo_case", args=[case.pk])
     client.force_login(person(commune, Role.MEDIATOR, v1))
     assert "Bí Mật" in client.get(detail).content.decode()
     expected = {
@@ -71,7 +71,7 @@ def test_case_page_confidential(client, commune, official):
         response = client.get(detail)
         assert response.status_code == status, role
         assert "Bí Mật" not in response.content.decode()
-    listing = reverse("community:bo_mediation", args=[commune.code])
+    listing = reverse("petitions:community:bo_mediation", args=[commune.code])
     client.force_login(person(commune, Role.MEDIATOR, v2))
     assert "Bí Mật" not in client.get(listing).content.decode()
     assert client.get(listing).status_code == 200
@@ -87,7 +87,7 @@ def test_logbook_query_count_is_constant(client, commune, official):
     from danchu.petitions.tests.community_factories import team as make_team
 
     client.force_login(official)
-    url = reverse("community:bo_mediation", args=[commune.code])
+    url = reverse("petitions:community:bo_mediation", args=[commune.code])
 
     def add():
         mediation.case_record(
