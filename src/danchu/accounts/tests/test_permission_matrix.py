@@ -17,6 +17,7 @@ from django.db.models import Model
 from danchu.accounts.models import Role, RoleAssignment
 from danchu.accounts.permissions import POLICY, Action, Scope, can, get_for_actor, restrict
 from danchu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from danchu.contributions.models import Campaign
 from danchu.core import audit
 from danchu.core.errors import NotFound, PermissionDenied
 from danchu.core.models import AuditEntry
@@ -76,6 +77,13 @@ TARGETS: dict[Action, str] = {
     Action.VOTE_CAST: "household",  # the representative votes for their household
     Action.INITIATIVE_CREATE: "commune",
     Action.CONSENT_GIVE: "household",
+    # Dân làm — contribution campaigns: a campaign is commune-level (a village head collects
+    # within it; the services narrow receipts to the head's village).
+    Action.CAMPAIGN_LIST: "campaign",
+    Action.CAMPAIGN_MANAGE: "campaign",
+    Action.RECEIPT_ISSUE: "campaign",
+    Action.RECEIPT_VIEW: "campaign",
+    Action.SPENDING_RECORD: "campaign",
 }
 
 MODELS: dict[str, type[Model]] = {
@@ -90,6 +98,7 @@ MODELS: dict[str, type[Model]] = {
     "inforequest": InformationRequest,
     "matter": Matter,
     "mattervillage": MatterVillage,
+    "campaign": Campaign,
 }
 
 
@@ -154,6 +163,7 @@ def _build_world() -> World:
             RoleAssignmentFactory(user=user, role=role, commune=a, village=village)
     _add_disclosures(world, a, b, a1, a2, b1)
     _add_matters(world, a, b, a1, a2, b1)
+    _add_campaigns(world, a, b)
     # Commune B has people in every role too: they must never reach A's rows (checked by the
     # B-side of the same assertions, from A's point of view).
     RoleAssignmentFactory(role=Role.COMMUNE_CHAIR, commune=b)
@@ -225,6 +235,19 @@ def _add_matters(world: World, a, b, a1, a2, b1) -> None:
     ]  # fmt: skip
 
 
+def _add_campaigns(world: World, a, b) -> None:
+    """A contribution campaign in each commune."""
+    import datetime
+
+    def campaign(commune):
+        day = datetime.date(2026, 1, 5)
+        return Campaign.objects.create(
+            commune=commune, title="t", purpose="p", serves="s", starts_on=day, ends_on=day
+        )
+
+    world.objects["campaign"] = [Obj(campaign(a), "A"), Obj(campaign(b), "B")]
+
+
 def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
     """What POLICY says for this object, computed independently of permissions.py's code."""
     scope = POLICY[role].get(action)
@@ -235,7 +258,15 @@ def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
     if scope == Scope.VILLAGE:
         # Commune-wide objects (the commune, its profile, its trail) are containers a village
         # role acts within; village-bound rows must be in the role's own village (village 1).
-        if kind in {"commune", "profile", "audit", "disclosure", "inforequest", "matter"}:
+        if kind in {
+            "commune",
+            "profile",
+            "audit",
+            "disclosure",
+            "inforequest",
+            "matter",
+            "campaign",
+        }:
             return True
         return obj.village == 1
     if scope == Scope.PERSON:
