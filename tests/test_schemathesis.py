@@ -35,6 +35,17 @@ STATE_DEPENDENT = {
     # judges its dates against today and the law (notice, team, form allowed for the type).
     "POST /api/v1/communes/{code}/matters",
     "POST /api/v1/matters/{matter_id}/open",
+    # Contribution campaigns: dates judged against today and the campaign's start, the
+    # campaign's state (finished, a receipt already cancelled), its balance (spending above it
+    # is refused), households and villages of the commune, and the Art. 15(1) decision.
+    "POST /api/v1/communes/{code}/campaigns",
+    "POST /api/v1/campaigns/{campaign_id}/close",
+    "POST /api/v1/campaigns/{campaign_id}/receipts",
+    "POST /api/v1/campaigns/{campaign_id}/pledges",
+    "POST /api/v1/campaigns/{campaign_id}/spendings",
+    "POST /api/v1/receipts/{receipt_id}/cancel",
+    # A period whose end is before its start: a rule across two parameters.
+    "GET /api/v1/communes/{code}/contribution-figures",
 }
 
 
@@ -72,6 +83,7 @@ def official_token(db, wsgi_in_test_transaction):
     user = RoleAssignmentFactory(commune=commune, role=Role.COMMUNE_OFFICIAL).user
     _seed_disclosures(commune, villages, user, other)
     _seed_decisions(commune, villages, user, other)
+    _seed_contributions(commune, villages, user, other)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -157,6 +169,25 @@ def _seed_decisions(commune, villages, official, other_village):
     outsider = official_of(other_village.commune)
     theirs = make_matter(outsider, [other_village], MatterType.OTHER)
     open_meeting(outsider, theirs, notice_on=days_ago(3))
+
+
+def _seed_contributions(commune, villages, official, other_village):
+    """Campaigns for the contributions operations: id 1 (the schema's example) open with
+    receipts (one anonymous, one cancelled) and spending; another commune's campaign."""
+    from danchu.contributions import services
+    from danchu.contributions.tests.factories import days_ago, give, household_of, make_campaign
+    from danchu.decisions.tests.factories import official_of
+
+    campaign = make_campaign(official, commune, villages=villages[:2], starts_on=days_ago(10))
+    give(official, campaign, 1_000_000, household=household_of(villages[0]), anonymous=True)
+    wrong = give(official, campaign, 50, name="Công ty Hưng Thịnh")
+    services.receipt_cancel(actor=official, receipt=wrong, reason="Ghi nhầm")
+    services.spending_record(
+        actor=official, campaign=campaign, spent_on=days_ago(0), description="Xi măng",
+        payee="Cửa hàng Tâm", document="HĐ 1", amount=400_000,
+    )  # fmt: skip
+    outsider = official_of(other_village.commune)
+    make_campaign(outsider, other_village.commune)
 
 
 @schema.parametrize()

@@ -38,6 +38,7 @@ KindName = Literal["money", "land", "workdays", "materials"]
 ContributorKindName = Literal["household", "organisation", "person"]
 LevelName = Literal["voluntary", "compulsory"]
 Text300 = Annotated[str, Field(min_length=1, max_length=300, pattern=NAME_PATTERN)]
+StrictBool = Annotated[bool, Field(strict=True)]
 Text200 = Annotated[str, Field(min_length=1, max_length=200, pattern=NAME_PATTERN)]
 
 
@@ -137,11 +138,11 @@ class ContributorIn(_Input):
     household_id: Id | None = Field(None, description="For a household of the commune.")
     contributor_name: Annotated[str, Field(max_length=200, pattern=TEXT_PATTERN)] = ""
     village_id: Id | None = Field(None, description="Where an organisation's gift counts.")
-    anonymous: bool = False
+    anonymous: StrictBool = False
     kind: KindName
     amount: Quantity
     land_parcel: Annotated[str, Field(max_length=200, pattern=TEXT_PATTERN)] = ""
-    compensation_waived: bool = False
+    compensation_waived: StrictBool = False
 
 
 class ReceiptIn(ContributorIn):

@@ -131,7 +131,7 @@ class Ledger:
 def unit_label(campaign: Campaign, kind: str) -> str:
     return {
         Kind.MONEY: _("VND"),
-        Kind.LAND: _("m²"),
+        Kind.LAND: "m²",
         Kind.WORKDAYS: _("workdays"),
         Kind.MATERIALS: campaign.material_unit,
     }[Kind(kind)]

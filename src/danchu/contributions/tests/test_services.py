@@ -43,7 +43,8 @@ def campaign(official, commune):
 def test_compulsory_level_without_a_decision_is_refused_with_the_article(official, commune):
     with pytest.raises(ValidationFailed) as exc:
         make_campaign(official, commune, level=Campaign.Level.COMPULSORY)
-    assert "Art. 15(1)" in exc.value.fields["decision"][0]
+    message = exc.value.fields["decision"][0]
+    assert "Art. 15(1)" in message or "khoản 1 Điều 15" in message
     assert not Campaign.objects.exists()
 
 
