@@ -113,13 +113,13 @@ def _road(official: Any, commune: Any, villages: list[Village], rng: random.Rand
         actor=official, receipt=mistaken, reason="Ghi trùng biên nhận đã lập ngày trước."
     )
     balance = services.campaign_balance(road)
-    for day, what, payee, document, share in (
+    for days, what, payee, document, share in (
         (80, "Cát, đá, thép cho 1,8 km mặt đường", "HTX Dịch vụ Thiên Lộc", "HĐ 15/2026/HĐMB", 45),
         (60, "Thuê máy trộn, máy đầm", "Công ty TNHH Xây dựng Hồng Lĩnh", "HĐ 21/2026/HĐTM", 30),
         (40, "Rãnh thoát nước và cống qua đường", "Tổ thợ ông Trần Văn Tâm", "HĐ 04/2026/HĐGK", 24),
     ):
         services.spending_record(
-            actor=official, campaign=road, spent_on=_ago(day), description=what, payee=payee,
+            actor=official, campaign=road, spent_on=_ago(days), description=what, payee=payee,
             document=document, amount=balance * share // 100, village=villages[0],
         )  # fmt: skip
     services.campaign_close(actor=official, campaign=road)

@@ -160,7 +160,7 @@ def campaign_ledger(campaign: Campaign) -> Ledger:
     progress = [
         KindProgress(
             kind,
-            Kind(kind).label,
+            str(Kind(kind).label),
             unit_label(campaign, kind),
             campaign.target_of(kind),
             pledged.get(kind, 0),

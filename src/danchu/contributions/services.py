@@ -235,6 +235,8 @@ def campaign_create(
     if target_materials and not (material_name and material_unit):
         errors.add("material_unit", _("Name the material and its unit."))
     errors.raise_if_any()
+    assert start is not None
+    assert end is not None
     campaign = Campaign.objects.create(
         commune=commune, title=title, purpose=purpose, serves=serves, starts_on=start,
         ends_on=end, level=level, decision=decision, level_per_household=level_per_household,
@@ -377,6 +379,7 @@ def pledge_record(
     day = _day(errors, "pledged_on", pledged_on)
     _not_future(errors, "pledged_on", day)
     errors.raise_if_any()
+    assert day is not None  # checked above
     pledge = Pledge(**who, **gift, pledged_on=day, recorded_by=_person(actor))
     # A village head records the pledges of their own village only.
     require(actor, Action.RECEIPT_ISSUE, pledge)
@@ -597,6 +600,7 @@ def spending_record(
     if village is not None and village.commune_id != campaign.commune_id:
         errors.add("village", _("Choose a village of this commune."))
     errors.raise_if_any()
+    assert day is not None  # checked above
     # Lock the campaign row: two spendings entered at once cannot both pass the balance check.
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     balance = _balance(locked)
