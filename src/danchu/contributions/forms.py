@@ -43,7 +43,7 @@ class CampaignForm(forms.Form):
         label=_("Villages concerned"), queryset=Village.objects.none(), required=False
     )
     level = forms.ChoiceField(label=_("contribution level"), choices=Campaign.Level.choices)
-    decision = forms.ModelChoiceField(
+    decision: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("community decision setting the level"), queryset=None, required=False
     )
     level_per_household = _quantity(_("level per household (VND)"), required=False)
