@@ -44,6 +44,7 @@ STATE_DEPENDENT = {
     "POST /api/v1/campaigns/{campaign_id}/pledges",
     "POST /api/v1/campaigns/{campaign_id}/spendings",
     "POST /api/v1/receipts/{receipt_id}/cancel",
+    "POST /api/v1/campaigns/{campaign_id}/exemptions",
     # A period whose end is before its start: a rule across two parameters.
     "GET /api/v1/communes/{code}/contribution-figures",
 }

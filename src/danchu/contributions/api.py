@@ -26,6 +26,8 @@ from danchu.contributions.schemas import (
     CampaignOut,
     CampaignPage,
     CancelIn,
+    ExemptionIn,
+    ExemptionOut,
     FiguresOut,
     FiguresParams,
     LedgerOut,
@@ -391,6 +393,38 @@ def spending_record(request: HttpRequest, payload: SpendingIn, campaign_id: int 
             amount=payload.amount, village=village,
         )  # fmt: skip
     return Status(201, _spending_out(spending))
+
+
+@router.post(
+    "/campaigns/{campaign_id}/exemptions",
+    response=with_errors({201: ExemptionOut}),
+    operation_id="exemption_record",
+)
+def exemption_record(request: HttpRequest, payload: ExemptionIn, campaign_id: int = IdPath) -> Any:
+    """Exempt a poor or policy household from the compulsory level, or reduce it, with the
+    basis."""
+    actor = actor_of(request)
+    campaign = selectors.campaign_for_actor(actor, campaign_id, Action.RECEIPT_ISSUE)
+    household = Household.objects.filter(
+        commune_id=campaign.commune_id, pk=payload.household_id
+    ).first()
+    if household is None:
+        raise ValidationFailed(
+            _("Please correct the errors below."),
+            fields={"household_id": [_("Choose a household of this commune.")]},
+        )
+    with _renamed():
+        row = services.exemption_record(
+            actor=actor, campaign=campaign, household=household, category=payload.category,
+            basis=payload.basis, reduced_to=payload.reduced_to,
+        )  # fmt: skip
+    return Status(
+        201,
+        {
+            "id": row.pk, "campaign_id": campaign.pk, "household_id": household.pk,
+            "category": row.category, "basis": row.basis, "reduced_to": row.reduced_to,
+        },
+    )  # fmt: skip
 
 
 def _figures_out(fig: selectors.ContributionFigures) -> dict[str, Any]:

@@ -20,6 +20,8 @@ __all__ = [
     "CampaignOut",
     "CampaignPage",
     "CancelIn",
+    "ExemptionIn",
+    "ExemptionOut",
     "FiguresOut",
     "LedgerOut",
     "PledgeIn",
@@ -192,6 +194,22 @@ class PledgeOut(Schema):
 
 class CancelIn(_Input):
     reason: Annotated[str, Field(min_length=1, max_length=1000, pattern=ANSWER_PATTERN)]
+
+
+class ExemptionIn(_Input):
+    household_id: Id
+    category: Literal["poor", "near_poor", "policy", "other"]
+    basis: Text300 = Field(..., description="E.g. the year's list of poor households.")
+    reduced_to: Quantity | None = Field(None, description="Empty: fully exempted.")
+
+
+class ExemptionOut(Schema):
+    id: int
+    campaign_id: int
+    household_id: int
+    category: Literal["poor", "near_poor", "policy", "other"]
+    basis: str
+    reduced_to: int | None
 
 
 class SpendingIn(_Input):

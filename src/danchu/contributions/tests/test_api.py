@@ -65,6 +65,12 @@ def test_compulsory_level_with_the_decision(client, commune, official, token):
     response = _post(client, f"{BASE}/communes/{commune.code}/campaigns", body, token)
     assert response.status_code == 201, response.content
     assert response.json()["decision_id"] == decision.pk
+    url = f"{BASE}/campaigns/{response.json()['id']}/exemptions"
+    body = {"household_id": household_of(village).pk, "category": "poor",
+            "basis": "Danh sách hộ nghèo 2026", "reduced_to": 50_000}  # fmt: skip
+    exempted = _post(client, url, body, token)
+    assert exempted.status_code == 201, exempted.content
+    assert _post(client, url, body, token).status_code == 422  # once per household
 
 
 def test_receipts_cancel_spending_and_public_ledger(client, commune, official, token):
