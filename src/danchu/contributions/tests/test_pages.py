@@ -137,3 +137,18 @@ def test_receipt_slip(client, official, campaign):
     html = receipt_slip_html(campaign_receipt)
     assert "123.456" in html
     assert f"{receipt.number}/{receipt.year}" in html
+
+
+def test_a_compulsory_campaign_links_its_community_decision(client, official, commune):
+    from danchu.contributions.models import Campaign
+    from danchu.contributions.tests.factories import adopted_decision
+
+    village = make_village(commune, 3)
+    decision = adopted_decision(official, village)
+    campaign = make_campaign(
+        official, commune, level=Campaign.Level.COMPULSORY, decision=decision,
+        level_per_household=150_000,
+    )  # fmt: skip
+    text = client.get(_ledger_url(campaign)).content.decode()
+    assert reverse("decisions:public_detail", args=[commune.code, decision.pk]) in text
+    assert "150.000" in text
