@@ -142,7 +142,7 @@ def _count_if(condition: Q) -> Sum:
 
 
 def campaign_ledger(campaign: Campaign) -> Ledger:
-    """The public ledger of one campaign (six queries)."""
+    """The public ledger of one campaign (five queries)."""
     receipts = Receipt.objects.filter(campaign=campaign)
     received: dict[str, int] = defaultdict(int)
     by_village: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -261,7 +261,7 @@ _PLAIN_KINDS = (Kind.MONEY, Kind.LAND, Kind.WORKDAYS)
 
 
 def _aggregate(scope: Q, group: str, start: date, end: date) -> dict[Any, dict[str, Any]]:
-    """The sums of every figure grouped by ``group`` (a lookup), five queries."""
+    """The sums of every figure grouped by ``group`` (a lookup): four queries."""
     out: dict[Any, dict[str, Any]] = defaultdict(
         lambda: {
             "pledged": dict.fromkeys(_PLAIN_KINDS, 0),

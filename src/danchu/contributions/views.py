@@ -46,7 +46,7 @@ def public_list(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 def public_ledger(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """One campaign's public ledger: nine queries whatever the number of receipts."""
+    """One campaign's public ledger, in a fixed number of queries whatever the receipts."""
     commune = _commune(code)
     campaign = Campaign.objects.select_related("decision").filter(commune=commune, pk=pk).first()
     if campaign is None:

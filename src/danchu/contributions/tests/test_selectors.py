@@ -139,3 +139,26 @@ def test_figures_add_up_exactly_from_villages_to_commune_to_province(official, c
     before = selectors.contribution_figures(commune, days_ago(30), days_ago(6))
     assert before.contributors == 0
     assert not _nonzero(before.received)
+
+
+def test_the_ledger_takes_five_queries_and_figures_a_fixed_number(official, commune):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    village = make_village(commune, 6)
+    campaign = make_campaign(official, commune)
+    give(official, campaign, 100, household=household_of(village))
+
+    def counts():
+        with CaptureQueriesContext(connection) as ledger:
+            selectors.campaign_ledger(campaign)
+        with CaptureQueriesContext(connection) as figures:
+            selectors.contribution_figures(commune.parent, days_ago(5), days_ago(0))
+        return len(ledger), len(figures)
+
+    small = counts()
+    assert small[0] == 5
+    for household in village.households.all():
+        give(official, campaign, 100, household=household)
+    make_village(commune, 1)
+    assert counts() == small
