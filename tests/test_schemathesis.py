@@ -45,6 +45,18 @@ STATE_DEPENDENT = {
     "POST /api/v1/communes/{code}/petition-requests",
     "POST /api/v1/petition-requests/{request_id}/answer",
     "GET /api/v1/communes/{code}/petition-figures",
+    # Contribution campaigns: dates judged against today and the campaign's start, the
+    # campaign's state (finished, a receipt already cancelled), its balance (spending above it
+    # is refused), households and villages of the commune, and the Art. 15(1) decision.
+    "POST /api/v1/communes/{code}/campaigns",
+    "POST /api/v1/campaigns/{campaign_id}/close",
+    "POST /api/v1/campaigns/{campaign_id}/receipts",
+    "POST /api/v1/campaigns/{campaign_id}/pledges",
+    "POST /api/v1/campaigns/{campaign_id}/spendings",
+    "POST /api/v1/receipts/{receipt_id}/cancel",
+    "POST /api/v1/campaigns/{campaign_id}/exemptions",
+    # A period whose end is before its start: a rule across two parameters.
+    "GET /api/v1/communes/{code}/contribution-figures",
 }
 
 
@@ -85,6 +97,7 @@ def official_token(db, wsgi_in_test_transaction):
     _seed_initiatives(villages)
     _seed_community(commune, villages, user)
     _seed_petition_requests(commune, villages, user, other)
+    _seed_contributions(commune, villages, user, other)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -241,6 +254,25 @@ def _seed_petition_requests(commune, villages, official, other_village):
     answered = filed(commune, subject="Đèn đường", content="Đèn ngã ba không sáng")
     services.request_answer(actor=official, request=answered, answer="Đã thay bóng.")
     filed(other_village.commune, subject="Khác", content="Của xã khác")
+
+
+def _seed_contributions(commune, villages, official, other_village):
+    """Campaigns for the contributions operations: id 1 (the schema's example) open with
+    receipts (one anonymous, one cancelled) and spending; another commune's campaign."""
+    from danchu.contributions import services
+    from danchu.contributions.tests.factories import days_ago, give, household_of, make_campaign
+    from danchu.decisions.tests.factories import official_of
+
+    campaign = make_campaign(official, commune, villages=villages[:2], starts_on=days_ago(10))
+    give(official, campaign, 1_000_000, household=household_of(villages[0]), anonymous=True)
+    wrong = give(official, campaign, 50, name="Công ty Hưng Thịnh")
+    services.receipt_cancel(actor=official, receipt=wrong, reason="Ghi nhầm")
+    services.spending_record(
+        actor=official, campaign=campaign, spent_on=days_ago(0), description="Xi măng",
+        payee="Cửa hàng Tâm", document="HĐ 1", amount=400_000,
+    )  # fmt: skip
+    outsider = official_of(other_village.commune)
+    make_campaign(outsider, other_village.commune)
 
 
 @schema.parametrize()

@@ -108,6 +108,12 @@ class Action(StrEnum):
     MEDIATION_TEAM_MANAGE = "mediation.team_manage"  # the commune chair sets the teams (Art. 12)
     MEDIATION_CASE_VIEW = "mediation.case_view"  # the logbook with the parties' private data
     MEDIATION_CASE_MANAGE = "mediation.case_manage"  # record, assign, sessions, outcome
+    # Dân làm — contribution campaigns (Law 10/2022 Art. 11(5), 15(1)–(2)). The ledger is public.
+    CAMPAIGN_LIST = "campaign.list"  # the back office's campaigns and figures
+    CAMPAIGN_MANAGE = "campaign.manage"  # open and close a campaign
+    RECEIPT_ISSUE = "receipt.issue"  # pledges, receipts, counter-entries, exemptions
+    RECEIPT_VIEW = "receipt.view"  # receipts with every name (also anonymous), slips, export
+    SPENDING_RECORD = "spending.record"
 
 
 class Scope(StrEnum):
@@ -145,6 +151,12 @@ _PETITIONS_READ = {A.PETITION_REQUEST_LIST, A.PETITION_REQUEST_VIEW}
 _PETITIONS_WORK = _PETITIONS_READ | {
     A.PETITION_REQUEST_KEY_IN, A.PETITION_REQUEST_HANDLE, A.PETITION_REQUEST_VIEW_CONTACT,
 }  # fmt: skip
+# Dân làm — contribution campaigns: the commune government runs them and keeps the books;
+# village heads collect in their village; the Front and the boards follow them (Art. 35).
+_CONTRIBUTIONS = {
+    A.CAMPAIGN_LIST, A.CAMPAIGN_MANAGE, A.RECEIPT_ISSUE, A.RECEIPT_VIEW, A.SPENDING_RECORD,
+}  # fmt: skip
+_CONTRIBUTIONS_COLLECT = {A.CAMPAIGN_LIST, A.RECEIPT_ISSUE, A.RECEIPT_VIEW}
 # Residents ask for information (Art. 14) and follow their own requests.
 _RESIDENT_REQUESTS = {
     A.INFO_REQUEST_CREATE: Scope.COMMUNE,
@@ -168,6 +180,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _DECISIONS
         | _PETITIONS_WORK
         | {A.PETITION_REQUEST_VIEW_DENOUNCER}
+        | _CONTRIBUTIONS
         | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE, A.MATTER_COMMUNE_WIDE},
     ),
     # Officials enter the commune's working-day adjustments (the province's or the
@@ -180,6 +193,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _DISCLOSURE_WRITE
         | _DECISIONS
         | _PETITIONS_WORK
+        | _CONTRIBUTIONS
         | {A.CALENDAR_MANAGE},
     ),
     # A village head keeps the village's household list and hands out sign-in slips; posts
@@ -190,7 +204,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _DISCLOSURE_READ
         | {A.HOUSEHOLD_UPDATE, A.RESIDENT_UPDATE, A.SLIP_ISSUE, A.HOUSEHOLD_EXPORT}
         | {A.PUBLISHING_RECORD_CREATE, A.PUBLISHING_RECORD_UPDATE}
-        | _DECISIONS,
+        | _DECISIONS
+        | _CONTRIBUTIONS_COLLECT,
     ),
     # The Front and the boards see the commune's structure, not personal data. The Front
     # supervises the publicity results (Art. 14(4)); the inspection board too (Art. 35).
@@ -198,16 +213,17 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         Scope.COMMUNE,
         {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER, A.DISCLOSURE_EXPORT}
         | _DISCLOSURE_READ
-        | {A.MATTER_LIST, A.MATTER_VIEW},
+        | {A.MATTER_LIST, A.MATTER_VIEW, A.CAMPAIGN_LIST},
     ),
     Role.INSPECTION_BOARD: _at(
         Scope.COMMUNE,
         {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER, A.AUDIT_VIEW, A.DISCLOSURE_EXPORT}
         | _DISCLOSURE_READ
-        | _PETITIONS_READ,
+        | _PETITIONS_READ
+        | {A.CAMPAIGN_LIST},
     ),
     Role.SUPERVISION_BOARD: _at(
-        Scope.COMMUNE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER}
+        Scope.COMMUNE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER, A.CAMPAIGN_LIST}
     ),
     Role.MEDIATOR: _at(Scope.VILLAGE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST}),
     Role.HOUSEHOLD_REPRESENTATIVE: {
@@ -234,7 +250,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
     Role.PROVINCE_READER: _at(
         Scope.PROVINCE,
         {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER, A.DISCLOSURE_EXPORT}
-        | _DISCLOSURE_READ,
+        | _DISCLOSURE_READ
+        | {A.CAMPAIGN_LIST},
     ),
 }
 

@@ -17,6 +17,7 @@ from django.db.models import Model
 from danchu.accounts.models import Role, RoleAssignment
 from danchu.accounts.permissions import POLICY, Action, Scope, can, get_for_actor, restrict
 from danchu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from danchu.contributions.models import Campaign
 from danchu.core import audit
 from danchu.core.errors import NotFound, PermissionDenied
 from danchu.core.models import AuditEntry
@@ -90,6 +91,13 @@ TARGETS: dict[Action, str] = {
     Action.PETITION_REQUEST_HANDLE: "petitionrequest",
     Action.PETITION_REQUEST_VIEW_CONTACT: "petitionrequest",
     Action.PETITION_REQUEST_VIEW_DENOUNCER: "petitionrequest",
+    # Dân làm — contribution campaigns: a campaign is commune-level (a village head collects
+    # within it; the services narrow receipts to the head's village).
+    Action.CAMPAIGN_LIST: "campaign",
+    Action.CAMPAIGN_MANAGE: "campaign",
+    Action.RECEIPT_ISSUE: "campaign",
+    Action.RECEIPT_VIEW: "campaign",
+    Action.SPENDING_RECORD: "campaign",
 }
 
 MODELS: dict[str, type[Model]] = {
@@ -106,6 +114,7 @@ MODELS: dict[str, type[Model]] = {
     "mattervillage": MatterVillage,
     "mediationcase": MediationCase,
     "petitionrequest": CitizenRequest,
+    "campaign": Campaign,
 }
 
 
@@ -172,6 +181,7 @@ def _build_world() -> World:
     _add_matters(world, a, b, a1, a2, b1)
     _add_mediation_cases(world, a1, a2, b1)
     _add_petition_requests(world, a, b, a1, b1)
+    _add_campaigns(world, a, b)
     # Commune B has people in every role too: they must never reach A's rows (checked by the
     # B-side of the same assertions, from A's point of view).
     RoleAssignmentFactory(role=Role.COMMUNE_CHAIR, commune=b)
@@ -274,6 +284,19 @@ def _add_petition_requests(world: World, a, b, a1, b1) -> None:
     ]  # fmt: skip
 
 
+def _add_campaigns(world: World, a, b) -> None:
+    """A contribution campaign in each commune."""
+    import datetime
+
+    def campaign(commune):
+        day = datetime.date(2026, 1, 5)
+        return Campaign.objects.create(
+            commune=commune, title="t", purpose="p", serves="s", starts_on=day, ends_on=day
+        )
+
+    world.objects["campaign"] = [Obj(campaign(a), "A"), Obj(campaign(b), "B")]
+
+
 def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
     """What POLICY says for this object, computed independently of permissions.py's code."""
     scope = POLICY[role].get(action)
@@ -286,7 +309,7 @@ def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
         # role acts within; village-bound rows must be in the role's own village (village 1).
         if kind in {
             "commune", "profile", "audit", "disclosure", "inforequest", "matter",
-            "petitionrequest",
+            "petitionrequest", "campaign",
         }:  # fmt: skip
             return True
         return obj.village == 1
