@@ -90,6 +90,15 @@ class Action(StrEnum):
     VOTE_CAST = "vote.cast"  # a household representative, for their household
     INITIATIVE_CREATE = "initiative.create"  # a resident proposes (Art. 16(3))
     CONSENT_GIVE = "consent.give"  # a household representative consents
+    # Dân kiểm tra, dân giám sát — oversight boards (Law 10/2022 Art. 30–45).
+    BOARD_VIEW = "board.view"  # the boards' back office: members, plans, inspections, concerns
+    BOARD_MANAGE = "board.manage"  # the Front: elections' outcome, recognition, composition
+    BOARD_WORK = "board.work"  # a board's own work: plans, inspections, findings, concerns
+    SUPERVISED_WORK_VIEW = "supervised_work.view"
+    SUPERVISED_WORK_MANAGE = "supervised_work.manage"  # the work's data, schedule, documents
+    RECOMMENDATION_CREATE = "recommendation.create"  # a board's recommendation
+    RECOMMENDATION_ANSWER = "recommendation.answer"  # the commune People's Committee answers
+    RECOMMENDATION_CLOSE = "recommendation.close"  # the board follows up until closed
 
 
 class Scope(StrEnum):
@@ -129,6 +138,23 @@ _RESIDENT_REQUESTS = {
 }
 
 
+# Dân kiểm tra, dân giám sát — oversight boards
+# Everyone who takes part reads the boards' back office; the Front composes the boards
+# (Art. 36, 41; Decree 59 Art. 13, 17), the boards do their work (Art. 38–39, 43) and the
+# commune People's Committee keeps the works' data and answers recommendations (Art. 40(1), 45(2)).
+_OVERSIGHT_READ = {A.BOARD_VIEW, A.SUPERVISED_WORK_VIEW}
+_OVERSIGHT: dict[Role, set[Action]] = {
+    Role.COMMUNE_CHAIR: _OVERSIGHT_READ | {A.SUPERVISED_WORK_MANAGE, A.RECOMMENDATION_ANSWER},
+    Role.COMMUNE_OFFICIAL: _OVERSIGHT_READ | {A.SUPERVISED_WORK_MANAGE, A.RECOMMENDATION_ANSWER},
+    Role.FRONT_OFFICER: _OVERSIGHT_READ | {A.BOARD_MANAGE},
+    Role.INSPECTION_BOARD: _OVERSIGHT_READ
+    | {A.BOARD_WORK, A.RECOMMENDATION_CREATE, A.RECOMMENDATION_CLOSE},
+    Role.SUPERVISION_BOARD: _OVERSIGHT_READ
+    | {A.BOARD_WORK, A.RECOMMENDATION_CREATE, A.RECOMMENDATION_CLOSE},
+    Role.PROVINCE_READER: _OVERSIGHT_READ,
+}
+
+
 def _at(scope: Scope, actions: set[Action]) -> dict[Action, Scope]:
     return dict.fromkeys(actions, scope)
 
@@ -142,7 +168,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _DISCLOSURE_READ
         | _DISCLOSURE_WRITE
         | _DECISIONS
-        | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE, A.MATTER_COMMUNE_WIDE},
+        | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE, A.MATTER_COMMUNE_WIDE}
+        | _OVERSIGHT[Role.COMMUNE_CHAIR],
     ),
     # Officials enter the commune's working-day adjustments (the province's or the
     # government's yearly decisions) because they count the deadlines.
@@ -153,7 +180,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _DISCLOSURE_READ
         | _DISCLOSURE_WRITE
         | _DECISIONS
-        | {A.CALENDAR_MANAGE},
+        | {A.CALENDAR_MANAGE}
+        | _OVERSIGHT[Role.COMMUNE_OFFICIAL],
     ),
     # A village head keeps the village's household list and hands out sign-in slips; posts
     # notices at the village point and relays them (Law 10/2022 Art. 13(2), (4)).
@@ -171,15 +199,18 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         Scope.COMMUNE,
         {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER, A.DISCLOSURE_EXPORT}
         | _DISCLOSURE_READ
-        | {A.MATTER_LIST, A.MATTER_VIEW},
+        | {A.MATTER_LIST, A.MATTER_VIEW}
+        | _OVERSIGHT[Role.FRONT_OFFICER],
     ),
     Role.INSPECTION_BOARD: _at(
         Scope.COMMUNE,
         {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER, A.AUDIT_VIEW, A.DISCLOSURE_EXPORT}
-        | _DISCLOSURE_READ,
+        | _DISCLOSURE_READ
+        | _OVERSIGHT[Role.INSPECTION_BOARD],
     ),
     Role.SUPERVISION_BOARD: _at(
-        Scope.COMMUNE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER}
+        Scope.COMMUNE,
+        {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER} | _OVERSIGHT[Role.SUPERVISION_BOARD],
     ),
     Role.MEDIATOR: _at(Scope.VILLAGE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST}),
     Role.HOUSEHOLD_REPRESENTATIVE: {
@@ -206,7 +237,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
     Role.PROVINCE_READER: _at(
         Scope.PROVINCE,
         {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER, A.DISCLOSURE_EXPORT}
-        | _DISCLOSURE_READ,
+        | _DISCLOSURE_READ
+        | _OVERSIGHT[Role.PROVINCE_READER],
     ),
 }
 

@@ -22,6 +22,7 @@ from danchu.core.errors import NotFound, PermissionDenied
 from danchu.core.models import AuditEntry
 from danchu.decisions.models import Matter, MatterVillage
 from danchu.disclosure.models import Disclosure, InformationRequest, PublishingRecord
+from danchu.oversight.models import Recommendation, SupervisedWork
 from danchu.territory.models import AdministrativeUnit, CommuneProfile, Household, Resident, Village
 from danchu.territory.tests.factories import (
     CommuneFactory,
@@ -76,6 +77,14 @@ TARGETS: dict[Action, str] = {
     Action.VOTE_CAST: "household",  # the representative votes for their household
     Action.INITIATIVE_CREATE: "commune",
     Action.CONSENT_GIVE: "household",
+    Action.BOARD_VIEW: "commune",
+    Action.BOARD_MANAGE: "commune",
+    Action.BOARD_WORK: "commune",
+    Action.SUPERVISED_WORK_VIEW: "supervisedwork",
+    Action.SUPERVISED_WORK_MANAGE: "supervisedwork",
+    Action.RECOMMENDATION_CREATE: "commune",
+    Action.RECOMMENDATION_ANSWER: "recommendation",
+    Action.RECOMMENDATION_CLOSE: "recommendation",
 }
 
 MODELS: dict[str, type[Model]] = {
@@ -90,6 +99,8 @@ MODELS: dict[str, type[Model]] = {
     "inforequest": InformationRequest,
     "matter": Matter,
     "mattervillage": MatterVillage,
+    "supervisedwork": SupervisedWork,
+    "recommendation": Recommendation,
 }
 
 
@@ -154,6 +165,7 @@ def _build_world() -> World:
             RoleAssignmentFactory(user=user, role=role, commune=a, village=village)
     _add_disclosures(world, a, b, a1, a2, b1)
     _add_matters(world, a, b, a1, a2, b1)
+    _add_oversight(world, a, b)
     # Commune B has people in every role too: they must never reach A's rows (checked by the
     # B-side of the same assertions, from A's point of view).
     RoleAssignmentFactory(role=Role.COMMUNE_CHAIR, commune=b)
@@ -225,6 +237,30 @@ def _add_matters(world: World, a, b, a1, a2, b1) -> None:
     ]  # fmt: skip
 
 
+def _add_oversight(world: World, a, b) -> None:
+    """A supervised work in each commune and a recommendation on it (commune-level rows)."""
+    import datetime
+
+    day = datetime.date(2026, 3, 2)
+
+    def work(commune):
+        return SupervisedWork.objects.create(
+            commune=commune, name="w", name_folded="w", investor="i", budget_vnd=1,
+            starts_on=day, ends_on=day,
+        )  # fmt: skip
+
+    w_a, w_b = work(a), work(b)
+    world.objects["supervisedwork"] = [Obj(w_a, "A"), Obj(w_b, "B")]
+
+    def recommend(w):
+        return Recommendation.objects.create(
+            commune=w.commune, board_kind="supervision", work=w, content="c", votes_for=3,
+            members_total=5, received_on=day, due_on=day,
+        )  # fmt: skip
+
+    world.objects["recommendation"] = [Obj(recommend(w_a), "A"), Obj(recommend(w_b), "B")]
+
+
 def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
     """What POLICY says for this object, computed independently of permissions.py's code."""
     scope = POLICY[role].get(action)
@@ -235,7 +271,10 @@ def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
     if scope == Scope.VILLAGE:
         # Commune-wide objects (the commune, its profile, its trail) are containers a village
         # role acts within; village-bound rows must be in the role's own village (village 1).
-        if kind in {"commune", "profile", "audit", "disclosure", "inforequest", "matter"}:
+        if kind in {
+            "commune", "profile", "audit", "disclosure", "inforequest", "matter",
+            "supervisedwork", "recommendation",
+        }:  # fmt: skip
             return True
         return obj.village == 1
     if scope == Scope.PERSON:
