@@ -462,3 +462,13 @@ def test_verification_needs_a_way_to_answer(commune):
             commune=commune, board_kind="inspection", message="m", wants_verification=True
         )
     assert "sender_contact" in _codes(excinfo)
+
+
+def test_the_sweep_command_runs(commune, who):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("oversight_sweep", stdout=out)
+    assert "Reminded 0, escalated 0." in out.getvalue()
