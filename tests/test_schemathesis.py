@@ -35,6 +35,10 @@ STATE_DEPENDENT = {
     # judges its dates against today and the law (notice, team, form allowed for the type).
     "POST /api/v1/communes/{code}/matters",
     "POST /api/v1/matters/{matter_id}/open",
+    # Oversight: an answer is judged against the day the recommendation was received and
+    # today; a recommendation is closed only after its answer.
+    "POST /api/v1/recommendations/{recommendation_id}/answer",
+    "POST /api/v1/recommendations/{recommendation_id}/close",
 }
 
 
@@ -72,6 +76,7 @@ def official_token(db, wsgi_in_test_transaction):
     user = RoleAssignmentFactory(commune=commune, role=Role.COMMUNE_OFFICIAL).user
     _seed_disclosures(commune, villages, user, other)
     _seed_decisions(commune, villages, user, other)
+    _seed_oversight(commune, villages, user, other)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -157,6 +162,31 @@ def _seed_decisions(commune, villages, official, other_village):
     outsider = official_of(other_village.commune)
     theirs = make_matter(outsider, [other_village], MatterType.OTHER)
     open_meeting(outsider, theirs, notice_on=days_ago(3))
+
+
+def _seed_oversight(commune, villages, official, other_village):
+    """A supervised work with its board and a recommendation (id 1, the schema's example)
+    awaiting the commune's answer; another commune's work."""
+    import datetime
+
+    from danchu.oversight import services
+    from danchu.oversight.tests import factories as oversight
+
+    who = oversight.people(commune)
+    who.official = official
+    work = oversight.work(commune, official, villages[:1])
+    oversight.staffed_board(work, who.front, villages[0])
+    services.supervision_plan_send(
+        actor=who.front, work=work, sent_on=datetime.date(2026, 7, 1),
+        supervision_starts_on=datetime.date(2026, 9, 1),
+    )  # fmt: skip
+    services.recommendation_make(
+        actor=who.supervisor, commune=commune, board_kind="supervision", work=work,
+        content="Đề nghị bổ sung biển công khai", votes_for=3,
+        received_on=datetime.date(2026, 9, 7),
+    )  # fmt: skip
+    theirs = oversight.people(other_village.commune)
+    oversight.work(other_village.commune, theirs.official, [other_village])
 
 
 @schema.parametrize()

@@ -37,6 +37,7 @@ __all__ = [
     "oversight_figures",
     "public_recommendations",
     "public_work",
+    "public_work_by_id",
     "public_works",
     "recommendation_get",
     "recommendation_list",
@@ -69,6 +70,12 @@ def public_works(commune: AdministrativeUnit) -> QuerySet[SupervisedWork]:
 
 
 def public_work(commune: AdministrativeUnit, pk: int) -> SupervisedWork | None:
+    """One work of ``commune`` (None when it is not the commune's)."""
+    work = public_work_by_id(pk)
+    return work if work is not None and work.commune_id == commune.pk else None
+
+
+def public_work_by_id(pk: int) -> SupervisedWork | None:
     """One work with its schedule, sources, board, findings and the commune's answers."""
     members = SupervisionBoardMember.objects.filter(left_on__isnull=True).order_by("id")
     inspections = Inspection.objects.filter(status=Inspection.Status.DONE).order_by(
@@ -83,7 +90,7 @@ def public_work(commune: AdministrativeUnit, pk: int) -> SupervisedWork | None:
             Prefetch("recommendations", queryset=Recommendation.objects.order_by("-received_on")),
             "documents",
         )
-        .filter(commune=commune, pk=pk)
+        .filter(pk=pk)
         .first()
     )
 
