@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from danchu.accounts.permissions import Action, can, get_for_actor
+from danchu.accounts.permissions import Action, can, get_for_actor, require
 from danchu.core.errors import ApplicationError
 from danchu.oversight import selectors, services
-from danchu.oversight.models import Concern, Inspection, Recommendation
+from danchu.oversight.models import BoardKind, Concern, Inspection, Recommendation, SupervisedWork
+from danchu.territory.models import Village
 from danchu.web.forms import add_application_error
 from danchu.web.views.backoffice import backoffice_view
 from danchu.web.views.common import commune_for, paginate
@@ -62,6 +63,52 @@ class FindingsForm(forms.Form):
     )
 
 
+class InspectionPlanForm(forms.Form):
+    board_kind = forms.ChoiceField(label=gettext_lazy("Board"), choices=BoardKind.choices)
+    work = forms.ModelChoiceField(
+        label=gettext_lazy("Supervised work"), queryset=SupervisedWork.objects.none(),
+        required=False,
+    )  # fmt: skip
+    village = forms.ModelChoiceField(
+        label=gettext_lazy("Village or residential group"), queryset=Village.objects.none(),
+        required=False,
+    )  # fmt: skip
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=300)
+    inspected_party = forms.CharField(label=gettext_lazy("Inspected party"), max_length=300)
+    notified_on = forms.DateField(label=gettext_lazy("Plan notified on"))
+    starts_on = forms.DateField(label=gettext_lazy("Inspection day"))
+
+
+class RecommendationForm(forms.Form):
+    board_kind = forms.ChoiceField(label=gettext_lazy("Board"), choices=BoardKind.choices)
+    work = forms.ModelChoiceField(
+        label=gettext_lazy("Supervised work"), queryset=SupervisedWork.objects.none(),
+        required=False,
+    )  # fmt: skip
+    village = forms.ModelChoiceField(
+        label=gettext_lazy("Village or residential group"), queryset=Village.objects.none(),
+        required=False,
+    )  # fmt: skip
+    content = forms.CharField(
+        label=gettext_lazy("Recommendation"), widget=forms.Textarea, max_length=10000
+    )
+    votes_for = forms.IntegerField(label=gettext_lazy("Members in favour"), min_value=0)
+    received_on = forms.DateField(label=gettext_lazy("Received by the commune on"))
+    suspend_works = forms.BooleanField(
+        label=gettext_lazy("Recommend suspending the works (serious case)"), required=False
+    )
+
+
+def _scoped(form: forms.Form, commune: Any) -> forms.Form:
+    form.fields["work"].queryset = SupervisedWork.objects.filter(  # type: ignore[attr-defined]
+        commune=commune
+    ).order_by("-starts_on", "-id")
+    form.fields["village"].queryset = Village.objects.filter(  # type: ignore[attr-defined]
+        commune=commune, is_active=True
+    ).order_by("name", "id")
+    return form
+
+
 class PhotoForm(forms.Form):
     photo = forms.FileField(label=gettext_lazy("Photo (PNG or JPEG)"))
     caption = forms.CharField(label=gettext_lazy("Caption"), max_length=300, required=False)
@@ -81,6 +128,22 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
         ),
     )
     may_work = can(user, Action.BOARD_WORK, commune)
+    may_recommend = can(user, Action.RECOMMENDATION_CREATE, commune)
+    plan_form = _scoped(InspectionPlanForm(initial={"notified_on": today}), commune)
+    recommendation_form = _scoped(RecommendationForm(initial={"received_on": today}), commune)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if request.POST.get("form") == "recommendation":
+            require(user, Action.RECOMMENDATION_CREATE, commune)
+            recommendation_form = _scoped(RecommendationForm(request.POST), commune)
+            if _recommend(request, commune, recommendation_form):
+                return redirect("oversight:bo_overview", commune.code)
+        else:
+            require(user, Action.BOARD_WORK, commune)
+            plan_form = _scoped(InspectionPlanForm(request.POST), commune)
+            if _plan(request, commune, plan_form):
+                return redirect("oversight:bo_overview", commune.code)
     context: dict[str, Any] = {
         "commune": commune,
         "today": today,
@@ -88,6 +151,9 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
         "may_answer": can(user, Action.RECOMMENDATION_ANSWER, commune),
         "may_close": can(user, Action.RECOMMENDATION_CLOSE, commune),
         "may_work": may_work,
+        "may_recommend": may_recommend,
+        "plan_form": plan_form,
+        "recommendation_form": recommendation_form,
         "answer_form": AnswerForm(initial={"answered_on": today}),
         "close_form": CloseForm(initial={"closed_on": today}),
         "reply_form": ReplyForm(),
@@ -98,7 +164,45 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
         "inspections": list(Inspection.objects.filter(commune=commune).select_related("work")[:50]),
         "figures": selectors.oversight_figures(commune, today.replace(month=1, day=1), today),
     }
-    return render(request, "oversight/backoffice/overview.html", context)
+    return render(request, "oversight/backoffice/overview.html", context, status=status)
+
+
+def _plan(request: HttpRequest, commune: Any, form: forms.Form) -> bool:
+    """Plan an inspection; True when it was saved (else the form carries the errors)."""
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        services.inspection_plan(
+            actor=request.user, commune=commune, board_kind=data["board_kind"],
+            subject=data["subject"], inspected_party=data["inspected_party"],
+            starts_on=data["starts_on"], notified_on=data["notified_on"], work=data["work"],
+            village=data["village"],
+        )  # fmt: skip
+    except ApplicationError as error:
+        add_application_error(form, error)
+        return False
+    messages.success(request, _("Saved."))
+    return True
+
+
+def _recommend(request: HttpRequest, commune: Any, form: forms.Form) -> bool:
+    """Record a board's recommendation; True when it was saved."""
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        services.recommendation_make(
+            actor=request.user, commune=commune, board_kind=data["board_kind"],
+            content=data["content"], votes_for=data["votes_for"],
+            received_on=data["received_on"], work=data["work"], village=data["village"],
+            suspend_works=data["suspend_works"],
+        )  # fmt: skip
+    except ApplicationError as error:
+        add_application_error(form, error)
+        return False
+    messages.success(request, _("Saved."))
+    return True
 
 
 def _back(row: Any) -> HttpResponse:

@@ -180,3 +180,41 @@ def test_backoffice_records_findings_and_a_photo(client, commune, who, work, set
     client.force_login(who.official)
     assert client.get(url).status_code == 200
     assert client.post(url, {"carried_out_on": "2026-11-09", "findings": "x"}).status_code == 403
+
+
+def test_board_plans_and_recommends_from_the_back_office(client, commune, who, work):
+    client.force_login(who.supervisor)
+    url = reverse("oversight:bo_overview", args=[commune.code])
+    plan = {
+        "form": "plan", "board_kind": "supervision", "work": work.pk, "subject": "Hiện trường",
+        "inspected_party": "Nhà thầu", "notified_on": "2026-11-02", "starts_on": "2026-11-06",
+    }  # fmt: skip
+    assert client.post(url, plan).status_code == 400  # four working days only
+    assert client.post(url, {**plan, "starts_on": "2026-11-09"}).status_code == 302
+    recommend = {
+        "form": "recommendation", "board_kind": "supervision", "work": work.pk,
+        "content": "Đề nghị", "received_on": "2026-11-10",
+    }  # fmt: skip
+    # A supervision board of five: two votes are not a majority, three are.
+    assert client.post(url, {**recommend, "votes_for": 2}).status_code == 400
+    assert client.post(url, {**recommend, "votes_for": 3}).status_code == 302
+    assert Recommendation.objects.get().members_total == 5
+    client.force_login(who.official)
+    assert client.post(url, {**plan, "starts_on": "2026-11-09"}).status_code == 403
+
+
+def test_backoffice_overview_queries_do_not_grow(client, commune, who, work):
+    client.force_login(who.supervisor)
+    url = reverse("oversight:bo_overview", args=[commune.code])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    _recommend(commune, who, work)
+    small = count()
+    for _ in range(5):
+        _recommend(commune, who, work)
+        services.concern_submit(commune=commune, board_kind="inspection", message="m")
+    assert count() == small
