@@ -483,11 +483,15 @@ class Concern(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
     )
     reply = models.TextField(_("the board's reply"), blank=True)
+    # A keyed hash of the sender's address, only to limit how many concerns one address sends
+    # an hour (the address itself is not kept).
+    source_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = _("concern sent to a board")
         verbose_name_plural = _("concerns sent to a board")
+        indexes = [models.Index(fields=["source_key", "received_at"], name="concern_source_time")]
 
     def __str__(self) -> str:
         return self.message[:80]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from danchu.accounts.auth import identifier_key
 from danchu.core.errors import ApplicationError, NotFound
 from danchu.oversight import selectors, services
 from danchu.oversight.models import BoardKind, SupervisedWork
@@ -117,11 +118,14 @@ def concern_send(request: HttpRequest, code: str) -> HttpResponse:
                     commune=commune, board_kind=data["board_kind"], message=data["message"],
                     work=data["work"], wants_verification=data["wants_verification"],
                     sender_name=data["sender_name"], sender_contact=data["sender_contact"],
+                    source_key=identifier_key("concern", request.META.get("REMOTE_ADDR") or "-"),
                 )  # fmt: skip
             except ApplicationError as error:
                 add_application_error(form, error)
+                status = 429 if error.status == 429 else 400
             else:
                 return redirect(reverse("oversight:concern", args=[commune.code]) + "?sent=1")
-        status = 400
+        else:
+            status = 400
     context = {"commune": commune, "form": form, "sent": request.GET.get("sent") == "1"}
     return render(request, "oversight/public/concern.html", context, status=status)

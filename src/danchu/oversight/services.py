@@ -45,7 +45,9 @@ from danchu.territory.models import AdministrativeUnit, Resident, Village
 
 __all__ = [
     "REMIND_DAYS_BEFORE",
+    "CONCERNS_PER_HOUR",
     "SweepResult",
+    "TooManyConcerns",
     "WrongState",
     "board_plan_create",
     "concern_handle",
@@ -73,6 +75,8 @@ __all__ = [
     "supervision_plan_send",
 ]
 
+# Concerns one address may send within an hour (the form needs no sign-in).
+CONCERNS_PER_HOUR = 5
 # A reminder goes to the commune this many days before the answer is due.
 REMIND_DAYS_BEFORE = 3
 TEXT_MAX, NAME_MAX, LONG_MAX = 300, 200, 10000
@@ -81,6 +85,12 @@ PHOTO_EXTENSIONS = ("png", "jpg", "jpeg")
 # Commune officials and non-professional workers of the commune or village cannot sit on the
 # Inspection Board (Law 10/2022 Art. 37); their active roles show who they are.
 _INELIGIBLE_ROLES = (Role.COMMUNE_CHAIR, Role.COMMUNE_OFFICIAL, Role.VILLAGE_HEAD)
+
+
+class TooManyConcerns(ApplicationError):
+    """One address sent too many concerns within the hour."""
+
+    status = 429
 
 
 class WrongState(ApplicationError):
@@ -1038,6 +1048,7 @@ def concern_submit(
     wants_verification: bool = False,
     sender_name: str = "",
     sender_contact: str = "",
+    source_key: str = "",
 ) -> Concern:
     """A resident's concern to a board (Art. 38), without signing in. The audit entry keeps
     neither the sender's name nor their contact."""
@@ -1054,10 +1065,19 @@ def concern_submit(
             "sender_contact", _("Leave a phone number or e-mail so the board can answer you.")
         )
     errors.raise_if_any()
+    if source_key:
+        recent = Concern.objects.filter(
+            source_key=source_key, received_at__gte=timezone.now() - timedelta(hours=1)
+        )
+        if recent.count() >= CONCERNS_PER_HOUR:
+            raise TooManyConcerns(
+                _("Too many concerns from this address; please try again in an hour."),
+                code="throttled",
+            )
     concern = Concern.objects.create(
         commune=commune, board_kind=board_kind, work=work, message=message,
         wants_verification=bool(wants_verification), sender_name=sender_name,
-        sender_contact=sender_contact,
+        sender_contact=sender_contact, source_key=source_key[:64],
     )  # fmt: skip
     audit.record(
         actor=None, action="oversight.concern.submit", obj=concern, commune_id=commune.pk,

@@ -218,3 +218,14 @@ def test_backoffice_overview_queries_do_not_grow(client, commune, who, work):
         _recommend(commune, who, work)
         services.concern_submit(commune=commune, board_kind="inspection", message="m")
     assert count() == small
+
+
+def test_one_address_sends_at_most_five_concerns_an_hour(client, commune):
+    url = reverse("oversight:concern", args=[commune.code])
+    body = {"board_kind": "inspection", "message": "Đèn đường hỏng"}
+    for _ in range(services.CONCERNS_PER_HOUR):
+        assert client.post(url, body).status_code == 302
+    assert client.post(url, body).status_code == 429
+    assert Concern.objects.count() == services.CONCERNS_PER_HOUR
+    # Another address is not affected.
+    assert client.post(url, body, REMOTE_ADDR="10.0.0.9").status_code == 302
