@@ -14,3 +14,9 @@ def vnd(value: int | None) -> str:
     if value is None:
         return ""
     return f"{int(value):,}".replace(",", ".")
+
+
+@register.filter
+def get_item(mapping: dict[str, object], key: str) -> object:
+    """``mapping[key]`` in a template (None when missing)."""
+    return mapping.get(key)

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from danchu.oversight import services
-from danchu.oversight.models import Concern, InspectionPhoto, Recommendation
+from danchu.oversight.models import Concern, InspectionPhoto, Recommendation, SupervisedWork
 from danchu.oversight.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +229,32 @@ def test_one_address_sends_at_most_five_concerns_an_hour(client, commune):
     assert Concern.objects.count() == services.CONCERNS_PER_HOUR
     # Another address is not affected.
     assert client.post(url, body, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+def test_backoffice_enters_a_work_and_the_front_composes_its_board(client, commune, who):
+    affected = f.villages(commune, 1)[0]
+    client.force_login(who.official)
+    url = reverse("oversight:bo_works", args=[commune.code])
+    body = {
+        "name": "Nhà văn hóa thôn", "investor": "UBND xã", "budget_vnd": "900000000",
+        "starts_on": "2026-12-01", "ends_on": "2027-06-01", "villages": [affected.pk],
+        "source_commune_budget": "600000000", "source_community_contributions": "299999999",
+    }  # fmt: skip
+    refused = client.post(url, body)
+    assert refused.status_code == 400  # the sources fall one đồng short
+    created = client.post(url, {**body, "source_community_contributions": "300000000"})
+    assert created.status_code == 302
+    work = SupervisedWork.objects.get()
+    work_url = reverse("oversight:bo_work", args=[work.pk])
+    assert client.post(work_url, {"form": "progress", "progress_percent": "20"}).status_code == 302
+    # Composing the board is the Front's.
+    member = {"form": "member", "full_name": "A", "represents": "front", "position": "head",
+              "no_relatives_declared_on": "2026-10-01"}  # fmt: skip
+    assert client.post(work_url, member).status_code == 403
+    client.force_login(who.front)
+    assert client.get(work_url).status_code == 200
+    assert client.post(work_url, {**member, "no_relatives_declared_on": ""}).status_code == 400
+    assert client.post(work_url, member).status_code == 302
+    plan = {"form": "plan", "sent_on": "2026-10-01", "supervision_starts_on": "2026-12-01"}
+    assert client.post(work_url, plan).status_code == 400  # one member is not a board
+    assert client.post(work_url, {"form": "nonsense"}).status_code == 400
