@@ -4,7 +4,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from danchu.oversight import backoffice_views as bo
-from danchu.oversight import public_views, work_views
+from danchu.oversight import board_views, public_views, work_views
 
 app_name = "oversight"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("xa/<str:code>/giam-sat/gop-y/", public_views.concern_send, name="concern"),
     # Back office.
     path("quan-ly/xa/<str:code>/giam-sat/", bo.overview, name="bo_overview"),
+    path("quan-ly/xa/<str:code>/ban-thanh-tra/", board_views.inspection_board, name="bo_board"),
     path("quan-ly/xa/<str:code>/cong-trinh-giam-sat/", work_views.work_list, name="bo_works"),
     path("quan-ly/cong-trinh-giam-sat/<int:pk>/", work_views.work_detail, name="bo_work"),
     path("quan-ly/kien-nghi/<int:pk>/tra-loi/", bo.answer, name="bo_answer"),

@@ -10,9 +10,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from danchu.oversight import services
-from danchu.oversight.models import Concern, InspectionPhoto, Recommendation, SupervisedWork
+from danchu.oversight.models import (
+    Concern,
+    InspectionBoard,
+    InspectionPhoto,
+    Recommendation,
+    SupervisedWork,
+)
 from danchu.oversight.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +265,39 @@ def test_backoffice_enters_a_work_and_the_front_composes_its_board(client, commu
     plan = {"form": "plan", "sent_on": "2026-10-01", "supervision_starts_on": "2026-12-01"}
     assert client.post(work_url, plan).status_code == 400  # one member is not a board
     assert client.post(work_url, {"form": "nonsense"}).status_code == 400
+
+
+def test_the_front_records_elections_and_recognises_the_board(client, commune, who):
+    seats = f.villages(commune, 5)
+    residents = [f.resident_of(v) for v in seats]
+    url = reverse("oversight:bo_board", args=[commune.code])
+    client.force_login(who.official)
+    assert client.get(url).status_code == 200  # officials read
+    assert client.post(url, {"form": "term"}).status_code == 403
+    client.force_login(who.front)
+    today = timezone.localdate()
+    term = {"form": "term", "term_starts_on": (today - datetime.timedelta(days=30)).isoformat(),
+            "term_ends_on": (today + datetime.timedelta(days=1800)).isoformat()}  # fmt: skip
+    assert client.post(url, term).status_code == 302
+    elected_on = (today - datetime.timedelta(days=20)).isoformat()
+    # Electing without choosing a village first is refused, not a crash.
+    assert client.post(url, {"form": "elect", "elected_on": elected_on}).status_code == 400
+    for village, resident in zip(seats, residents, strict=True):
+        response = client.post(
+            f"{url}?village={village.pk}",
+            {"form": "elect", "resident": resident.pk, "elected_on": elected_on},
+        )
+        assert response.status_code == 302
+    recognise = {"form": "recognise", "recognised_on": elected_on, "reference": "QĐ 3"}
+    assert client.post(url, recognise).status_code == 400  # no head yet
+    board = InspectionBoard.objects.get()
+    members = list(board.members.order_by("id"))
+    assert (
+        client.post(
+            url, {"form": "position", "member": members[0].pk, "position": "head"}
+        ).status_code
+        == 302
+    )  # noqa: E501
+    assert client.post(url, recognise).status_code == 302
+    board.refresh_from_db()
+    assert board.recognised_on is not None
