@@ -56,3 +56,16 @@ def test_demo_is_idempotent_and_resets(can_loc):
     assert demo.demo_reset(can_loc) == 1
     assert not Recommendation.objects.filter(commune=can_loc).exists()
     assert not InspectionBoard.objects.filter(commune=can_loc).exists()
+
+
+def test_the_demo_hook_reports_what_it_loaded(can_loc):
+    from io import StringIO
+
+    from django.apps import apps
+
+    out = StringIO()
+    config = apps.get_app_config("oversight")
+    config.load_demo(can_loc, seed=2025, stdout=out)
+    assert "1" in out.getvalue()
+    config.reset_demo(can_loc)
+    assert not SupervisedWork.objects.filter(commune=can_loc).exists()
