@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,13 +21,20 @@ from django.views.decorators.http import require_POST
 from danchu.accounts.permissions import Action, can, get_for_actor, require
 from danchu.core.errors import ApplicationError
 from danchu.oversight import selectors, services
-from danchu.oversight.models import BoardKind, Concern, Inspection, Recommendation, SupervisedWork
+from danchu.oversight.models import (
+    BoardKind,
+    Concern,
+    Inspection,
+    InspectionPhoto,
+    Recommendation,
+    SupervisedWork,
+)
 from danchu.territory.models import Village
 from danchu.web.forms import add_application_error
 from danchu.web.views.backoffice import backoffice_view
 from danchu.web.views.common import commune_for, paginate
 
-__all__ = ["answer", "close", "concern_handle", "inspection", "overview"]
+__all__ = ["answer", "close", "concern_handle", "inspection", "overview", "photo"]
 
 
 class AnswerForm(forms.Form):
@@ -350,3 +357,22 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
         "photo_form": photo_form,
     }
     return render(request, "oversight/backoffice/inspection.html", context, status=status)
+
+
+@backoffice_view
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A site-visit photo, for those who read the boards' work (stored outside the web root)."""
+    from danchu.disclosure.files import stored_path
+
+    row = get_for_actor(
+        InspectionPhoto.objects.select_related("commune"), request.user, Action.BOARD_VIEW, pk=pk
+    )
+    try:
+        # Photos are small (the upload limit): read whole rather than stream.
+        content = stored_path(row.path).read_bytes()
+    except (OSError, ValueError) as error:
+        raise Http404 from error
+    response = HttpResponse(content, content_type=row.content_type)
+    response["Content-Disposition"] = f'inline; filename="{row.name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

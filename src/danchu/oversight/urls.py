@@ -22,4 +22,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("quan-ly/kien-nghi/<int:pk>/ket-thuc/", bo.close, name="bo_close"),
     path("quan-ly/y-kien/<int:pk>/tra-loi/", bo.concern_handle, name="bo_concern"),
     path("quan-ly/kiem-tra/<int:pk>/", bo.inspection, name="bo_inspection"),
+    path("quan-ly/anh-kiem-tra/<int:pk>/", bo.photo, name="bo_photo"),
 ]

@@ -181,12 +181,18 @@ def test_backoffice_records_findings_and_a_photo(client, commune, who, work, set
     photo = SimpleUploadedFile("hien-truong.png", PNG, content_type="image/png")
     assert client.post(url, {"form": "photo", "photo": photo, "caption": "c"}).status_code == 302
     assert InspectionPhoto.objects.filter(inspection=inspection).count() == 1
+    stored = InspectionPhoto.objects.get(inspection=inspection)
+    served = client.get(reverse("oversight:bo_photo", args=[stored.pk]))
+    assert served.status_code == 200
+    assert served.content == PNG
     fake = SimpleUploadedFile("x.png", b"MZ not an image", content_type="image/png")
     assert client.post(url, {"form": "photo", "photo": fake}).status_code == 400
     # An official reads the visit but cannot record it.
     client.force_login(who.official)
     assert client.get(url).status_code == 200
     assert client.post(url, {"carried_out_on": "2026-11-09", "findings": "x"}).status_code == 403
+    client.logout()
+    assert client.get(reverse("oversight:bo_photo", args=[stored.pk])).status_code == 302
 
 
 def test_board_plans_and_recommends_from_the_back_office(client, commune, who, work):
