@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -130,9 +131,9 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     page_obj = paginate(
         request,
-        selectors.recommendation_list(actor=user, commune=commune).order_by(
-            "status", "due_on", "id"
-        ),
+        selectors.recommendation_list(actor=user, commune=commune)
+        .annotate(open_first=Case(When(status="open", then=0), default=1))
+        .order_by("open_first", "due_on", "id"),
     )
     may_work = can(user, Action.BOARD_WORK, commune)
     may_recommend = can(user, Action.RECOMMENDATION_CREATE, commune)
