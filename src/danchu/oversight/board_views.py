@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from danchu.accounts.permissions import Action, can, require
 from danchu.core.errors import ApplicationError
+from danchu.decisions.models import Matter
+from danchu.decisions.rules import MatterType
 from danchu.oversight import selectors, services
 from danchu.oversight.models import InspectionBoard, InspectionBoardMember, Position
 from danchu.territory.models import Resident, Village
@@ -41,6 +43,11 @@ class ElectForm(forms.Form):
         label=gettext_lazy("Elected resident"), queryset=Resident.objects.none()
     )
     elected_on = forms.DateField(label=gettext_lazy("Elected on"))
+    election_matter = forms.ModelChoiceField(
+        label=gettext_lazy("The community's vote that elected them (optional)"),
+        queryset=Matter.objects.none(),
+        required=False,
+    )
     by_election = forms.BooleanField(
         label=gettext_lazy("By-election to fill a vacant seat"), required=False
     )
@@ -69,6 +76,7 @@ class RecogniseForm(forms.Form):
 def _forms(
     data: Any, board: InspectionBoard | None, village: Village | None
 ) -> dict[str, forms.Form]:
+    """The Front's forms; the election may cite the village's vote (Law 10/2022 Art. 15(5))."""
     sitting = (
         InspectionBoardMember.objects.filter(board=board, left_on__isnull=True).order_by("id")
         if board
@@ -87,6 +95,15 @@ def _forms(
         else Resident.objects.none()
     )
     built["elect"].fields["resident"].queryset = residents  # type: ignore[attr-defined]
+    votes = (
+        Matter.objects.filter(
+            commune_id=village.commune_id, matter_type=MatterType.BOARD_MEMBERS,
+            villages__village=village,
+        ).order_by("-created_at")
+        if village
+        else Matter.objects.none()
+    )  # fmt: skip
+    built["elect"].fields["election_matter"].queryset = votes  # type: ignore[attr-defined]
     for name in ("position", "leave"):
         built[name].fields["member"].queryset = sitting  # type: ignore[attr-defined]
     return built

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from danchu.decisions.models import Matter, MatterVillage
 from danchu.oversight import services
 from danchu.oversight.models import (
     Concern,
@@ -288,16 +289,31 @@ def test_the_front_records_elections_and_recognises_the_board(client, commune, w
     elected_on = (today - datetime.timedelta(days=20)).isoformat()
     # Electing without choosing a village first is refused, not a crash.
     assert client.post(url, {"form": "elect", "elected_on": elected_on}).status_code == 400
+    vote = Matter.objects.create(commune=commune, matter_type=5, title="Bầu", question="q")
+    MatterVillage.objects.create(
+        commune=commune, matter=vote, village=seats[0], form="meeting", total_households=1
+    )
     for village, resident in zip(seats, residents, strict=True):
+        cited = {"election_matter": vote.pk} if village == seats[0] else {}
         response = client.post(
             f"{url}?village={village.pk}",
-            {"form": "elect", "resident": resident.pk, "elected_on": elected_on},
+            {"form": "elect", "resident": resident.pk, "elected_on": elected_on, **cited},
         )
         assert response.status_code == 302
+    # The vote of the first village is not one of the second's.
+    assert (
+        client.post(
+            f"{url}?village={seats[1].pk}",
+            {"form": "elect", "resident": f.resident_of(seats[1]).pk, "elected_on": elected_on,
+             "election_matter": vote.pk},
+        ).status_code
+        == 400
+    )  # fmt: skip
     recognise = {"form": "recognise", "recognised_on": elected_on, "reference": "QĐ 3"}
     assert client.post(url, recognise).status_code == 400  # no head yet
     board = InspectionBoard.objects.get()
     members = list(board.members.order_by("id"))
+    assert members[0].election_matter == vote
     assert (
         client.post(
             url, {"form": "position", "member": members[0].pk, "position": "head"}
