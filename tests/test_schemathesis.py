@@ -57,6 +57,10 @@ STATE_DEPENDENT = {
     "POST /api/v1/campaigns/{campaign_id}/exemptions",
     # A period whose end is before its start: a rule across two parameters.
     "GET /api/v1/communes/{code}/contribution-figures",
+    # Oversight: an answer is judged against the day the recommendation was received and
+    # today; a recommendation is closed only after its answer.
+    "POST /api/v1/recommendations/{recommendation_id}/answer",
+    "POST /api/v1/recommendations/{recommendation_id}/close",
 }
 
 
@@ -98,6 +102,7 @@ def official_token(db, wsgi_in_test_transaction):
     _seed_community(commune, villages, user)
     _seed_petition_requests(commune, villages, user, other)
     _seed_contributions(commune, villages, user, other)
+    _seed_oversight(commune, villages, user, other)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -273,6 +278,31 @@ def _seed_contributions(commune, villages, official, other_village):
     )  # fmt: skip
     outsider = official_of(other_village.commune)
     make_campaign(outsider, other_village.commune)
+
+
+def _seed_oversight(commune, villages, official, other_village):
+    """A supervised work with its board and a recommendation (id 1, the schema's example)
+    awaiting the commune's answer; another commune's work."""
+    import datetime
+
+    from danchu.oversight import services
+    from danchu.oversight.tests import factories as oversight
+
+    who = oversight.people(commune)
+    who.official = official
+    work = oversight.work(commune, official, villages[:1])
+    oversight.staffed_board(work, who.front, villages[0])
+    services.supervision_plan_send(
+        actor=who.front, work=work, sent_on=datetime.date(2026, 7, 1),
+        supervision_starts_on=datetime.date(2026, 9, 1),
+    )  # fmt: skip
+    services.recommendation_make(
+        actor=who.supervisor, commune=commune, board_kind="supervision", work=work,
+        content="Đề nghị bổ sung biển công khai", votes_for=3,
+        received_on=datetime.date(2026, 9, 7),
+    )  # fmt: skip
+    theirs = oversight.people(other_village.commune)
+    oversight.work(other_village.commune, theirs.official, [other_village])
 
 
 @schema.parametrize()

@@ -114,6 +114,15 @@ class Action(StrEnum):
     RECEIPT_ISSUE = "receipt.issue"  # pledges, receipts, counter-entries, exemptions
     RECEIPT_VIEW = "receipt.view"  # receipts with every name (also anonymous), slips, export
     SPENDING_RECORD = "spending.record"
+    # Dân kiểm tra, dân giám sát — oversight boards (Law 10/2022 Art. 30–45).
+    BOARD_VIEW = "board.view"  # the boards' back office: members, plans, inspections, concerns
+    BOARD_MANAGE = "board.manage"  # the Front: elections' outcome, recognition, composition
+    BOARD_WORK = "board.work"  # a board's own work: plans, inspections, findings, concerns
+    SUPERVISED_WORK_VIEW = "supervised_work.view"
+    SUPERVISED_WORK_MANAGE = "supervised_work.manage"  # the work's data, schedule, documents
+    RECOMMENDATION_CREATE = "recommendation.create"  # a board's recommendation
+    RECOMMENDATION_ANSWER = "recommendation.answer"  # the commune People's Committee answers
+    RECOMMENDATION_CLOSE = "recommendation.close"  # the board follows up until closed
 
 
 class Scope(StrEnum):
@@ -165,6 +174,23 @@ _RESIDENT_REQUESTS = {
 }
 
 
+# Dân kiểm tra, dân giám sát — oversight boards
+# Everyone who takes part reads the boards' back office; the Front composes the boards
+# (Art. 36, 41; Decree 59 Art. 13, 17), the boards do their work (Art. 38–39, 43) and the
+# commune People's Committee keeps the works' data and answers recommendations (Art. 40(1), 45(2)).
+_OVERSIGHT_READ = {A.BOARD_VIEW, A.SUPERVISED_WORK_VIEW}
+_OVERSIGHT: dict[Role, set[Action]] = {
+    Role.COMMUNE_CHAIR: _OVERSIGHT_READ | {A.SUPERVISED_WORK_MANAGE, A.RECOMMENDATION_ANSWER},
+    Role.COMMUNE_OFFICIAL: _OVERSIGHT_READ | {A.SUPERVISED_WORK_MANAGE, A.RECOMMENDATION_ANSWER},
+    Role.FRONT_OFFICER: _OVERSIGHT_READ | {A.BOARD_MANAGE},
+    Role.INSPECTION_BOARD: _OVERSIGHT_READ
+    | {A.BOARD_WORK, A.RECOMMENDATION_CREATE, A.RECOMMENDATION_CLOSE},
+    Role.SUPERVISION_BOARD: _OVERSIGHT_READ
+    | {A.BOARD_WORK, A.RECOMMENDATION_CREATE, A.RECOMMENDATION_CLOSE},
+    Role.PROVINCE_READER: _OVERSIGHT_READ,
+}
+
+
 def _at(scope: Scope, actions: set[Action]) -> dict[Action, Scope]:
     return dict.fromkeys(actions, scope)
 
@@ -181,7 +207,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _PETITIONS_WORK
         | {A.PETITION_REQUEST_VIEW_DENOUNCER}
         | _CONTRIBUTIONS
-        | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE, A.MATTER_COMMUNE_WIDE},
+        | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE, A.MATTER_COMMUNE_WIDE}
+        | _OVERSIGHT[Role.COMMUNE_CHAIR],
     ),
     # Officials enter the commune's working-day adjustments (the province's or the
     # government's yearly decisions) because they count the deadlines.
@@ -194,7 +221,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _DECISIONS
         | _PETITIONS_WORK
         | _CONTRIBUTIONS
-        | {A.CALENDAR_MANAGE},
+        | {A.CALENDAR_MANAGE}
+        | _OVERSIGHT[Role.COMMUNE_OFFICIAL],
     ),
     # A village head keeps the village's household list and hands out sign-in slips; posts
     # notices at the village point and relays them (Law 10/2022 Art. 13(2), (4)).
@@ -213,17 +241,21 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         Scope.COMMUNE,
         {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER, A.DISCLOSURE_EXPORT}
         | _DISCLOSURE_READ
-        | {A.MATTER_LIST, A.MATTER_VIEW, A.CAMPAIGN_LIST},
+        | {A.MATTER_LIST, A.MATTER_VIEW, A.CAMPAIGN_LIST}
+        | _OVERSIGHT[Role.FRONT_OFFICER],
     ),
     Role.INSPECTION_BOARD: _at(
         Scope.COMMUNE,
         {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER, A.AUDIT_VIEW, A.DISCLOSURE_EXPORT}
         | _DISCLOSURE_READ
         | _PETITIONS_READ
-        | {A.CAMPAIGN_LIST},
+        | {A.CAMPAIGN_LIST}
+        | _OVERSIGHT[Role.INSPECTION_BOARD],
     ),
     Role.SUPERVISION_BOARD: _at(
-        Scope.COMMUNE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER, A.CAMPAIGN_LIST}
+        Scope.COMMUNE,
+        {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.BACKOFFICE_ENTER, A.CAMPAIGN_LIST}
+        | _OVERSIGHT[Role.SUPERVISION_BOARD],
     ),
     Role.MEDIATOR: _at(Scope.VILLAGE, {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST}),
     Role.HOUSEHOLD_REPRESENTATIVE: {
@@ -251,7 +283,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         Scope.PROVINCE,
         {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER, A.DISCLOSURE_EXPORT}
         | _DISCLOSURE_READ
-        | {A.CAMPAIGN_LIST},
+        | {A.CAMPAIGN_LIST}
+        | _OVERSIGHT[Role.PROVINCE_READER],
     ),
 }
 

@@ -1,5 +1,165 @@
-"""``/api/v1/`` for this app."""
+"""The oversight router (``/api/v1/``): supervised works, the boards' findings and
+recommendations with the commune's answers, and the boards' figures.
 
-from ninja import Router
+What Law 10/2022 makes public — a work's progress, the boards' findings, the commune's
+answers (Art. 11, 43) — is read without signing in. The commune People's Committee answers a
+recommendation (Art. 40(1)(c), 45(2)(c)); the board closes it after follow-up. Everything else
+goes through the permission layer in the services: another commune's rows answer 404, one's
+own commune without the right 403.
+"""
 
-router = Router()
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router
+
+from danchu.accounts.permissions import Action
+from danchu.api.auth import actor_of
+from danchu.api.schemas import MAX_PK, PageParams, paginate, with_errors
+from danchu.core.errors import NotFound
+from danchu.disclosure.api import PUBLIC, PUBLIC_OPENAPI
+from danchu.oversight import selectors, services
+from danchu.oversight.schemas import (
+    AnswerIn,
+    CloseIn,
+    FiguresOut,
+    FiguresQuery,
+    RecommendationFilters,
+    RecommendationOut,
+    RecommendationPage,
+    WorkDetailOut,
+    WorkPage,
+    counts_out,
+    recommendation_out,
+    work_detail_out,
+    work_out,
+)
+from danchu.territory import selectors as territory
+from danchu.territory.schemas import CODE_PATTERN
+
+__all__ = ["router"]
+
+router = Router(tags=["oversight"])
+
+CodePath = Path(..., pattern=CODE_PATTERN, description="Official unit code.", examples=["18406"])
+IdPath = Path(..., ge=1, le=MAX_PK, examples=[1])
+
+
+@router.get(
+    "/communes/{code}/supervised-works",
+    response=with_errors({200: WorkPage}),
+    auth=PUBLIC,
+    openapi_extra=PUBLIC_OPENAPI,
+    operation_id="supervised_work_list",
+)
+def supervised_work_list(
+    request: HttpRequest, page: Query[PageParams], code: str = CodePath
+) -> dict[str, Any]:
+    """The commune's supervised works, newest first, with their progress (public)."""
+    commune = territory.commune_public(code)
+    count, items = paginate(selectors.public_works(commune), page)
+    return {"count": count, "items": [work_out(w) for w in items]}
+
+
+@router.get(
+    "/supervised-works/{work_id}",
+    response=with_errors({200: WorkDetailOut}),
+    auth=PUBLIC,
+    openapi_extra=PUBLIC_OPENAPI,
+    operation_id="supervised_work_get",
+)
+def supervised_work_get(request: HttpRequest, work_id: int = IdPath) -> Any:
+    """A work with its sources, schedule, the investor's documents, its board, the findings and
+    the recommendations with the commune's answers (public)."""
+    work = selectors.public_work_by_id(work_id)
+    if work is None:
+        raise NotFound(_("Not found."), code="not_found")
+    return work_detail_out(work)
+
+
+@router.get(
+    "/communes/{code}/recommendations",
+    response=with_errors({200: RecommendationPage}),
+    auth=PUBLIC,
+    openapi_extra=PUBLIC_OPENAPI,
+    operation_id="recommendation_list",
+)
+def recommendation_list(
+    request: HttpRequest,
+    filters: Query[RecommendationFilters],
+    page: Query[PageParams],
+    code: str = CodePath,
+) -> dict[str, Any]:
+    """The boards' recommendations and the commune's answers, newest first (public)."""
+    commune = territory.commune_public(code)
+    rows = selectors.public_recommendations(commune)
+    if filters.status is not None:
+        rows = rows.filter(status=filters.status)
+    count, items = paginate(rows, page)
+    return {"count": count, "items": [recommendation_out(r) for r in items]}
+
+
+@router.get(
+    "/communes/{code}/oversight-figures",
+    response=with_errors({200: FiguresOut}),
+    auth=PUBLIC,
+    openapi_extra=PUBLIC_OPENAPI,
+    operation_id="oversight_figures",
+)
+def oversight_figures(
+    request: HttpRequest, period: Query[FiguresQuery], code: str = CodePath
+) -> dict[str, Any]:
+    """Inspections, recommendations made, answered on time and overdue in a period, per village
+    and for the whole commune (two grouped queries; a period ending before it starts counts
+    nothing)."""
+    commune = territory.commune_public(code)
+    figures = selectors.oversight_figures(commune, period.first, period.last)
+    return {
+        "first": figures.first,
+        "last": figures.last,
+        "as_of": figures.as_of,
+        "total": counts_out(figures.total),
+        "by_village": {k: counts_out(v) for k, v in figures.by_village.items()},
+        "commune_wide": counts_out(figures.commune_wide.get(commune.pk, selectors.Counts())),
+    }
+
+
+@router.post(
+    "/recommendations/{recommendation_id}/answer",
+    response=with_errors({200: RecommendationOut}),
+    operation_id="recommendation_answer",
+)
+def recommendation_answer(
+    request: HttpRequest, payload: AnswerIn, recommendation_id: int = IdPath
+) -> Any:
+    """The commune People's Committee's answer (Art. 40(1)(c), 45(2)(c)); 409 once answered."""
+    actor = actor_of(request)
+    row = selectors.recommendation_get(
+        actor=actor, pk=recommendation_id, action=Action.RECOMMENDATION_ANSWER
+    )
+    row = services.recommendation_answer(
+        actor=actor, recommendation=row, answer=payload.answer, answered_on=payload.answered_on
+    )
+    return recommendation_out(row)
+
+
+@router.post(
+    "/recommendations/{recommendation_id}/close",
+    response=with_errors({200: RecommendationOut}),
+    operation_id="recommendation_close",
+)
+def recommendation_close(
+    request: HttpRequest, payload: CloseIn, recommendation_id: int = IdPath
+) -> Any:
+    """The board closes an answered recommendation after its follow-up; 409 before the answer."""
+    actor = actor_of(request)
+    row = selectors.recommendation_get(
+        actor=actor, pk=recommendation_id, action=Action.RECOMMENDATION_CLOSE
+    )
+    row = services.recommendation_close(
+        actor=actor, recommendation=row, follow_up=payload.follow_up, closed_on=payload.closed_on
+    )
+    return recommendation_out(row)

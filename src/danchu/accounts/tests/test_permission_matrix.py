@@ -23,6 +23,7 @@ from danchu.core.errors import NotFound, PermissionDenied
 from danchu.core.models import AuditEntry
 from danchu.decisions.models import Matter, MatterVillage
 from danchu.disclosure.models import Disclosure, InformationRequest, PublishingRecord
+from danchu.oversight.models import Recommendation, SupervisedWork
 from danchu.petitions.models import CitizenRequest, MediationCase, MediationTeam
 from danchu.territory.models import AdministrativeUnit, CommuneProfile, Household, Resident, Village
 from danchu.territory.tests.factories import (
@@ -98,6 +99,14 @@ TARGETS: dict[Action, str] = {
     Action.RECEIPT_ISSUE: "campaign",
     Action.RECEIPT_VIEW: "campaign",
     Action.SPENDING_RECORD: "campaign",
+    Action.BOARD_VIEW: "commune",
+    Action.BOARD_MANAGE: "commune",
+    Action.BOARD_WORK: "commune",
+    Action.SUPERVISED_WORK_VIEW: "supervisedwork",
+    Action.SUPERVISED_WORK_MANAGE: "supervisedwork",
+    Action.RECOMMENDATION_CREATE: "commune",
+    Action.RECOMMENDATION_ANSWER: "recommendation",
+    Action.RECOMMENDATION_CLOSE: "recommendation",
 }
 
 MODELS: dict[str, type[Model]] = {
@@ -115,6 +124,8 @@ MODELS: dict[str, type[Model]] = {
     "mediationcase": MediationCase,
     "petitionrequest": CitizenRequest,
     "campaign": Campaign,
+    "supervisedwork": SupervisedWork,
+    "recommendation": Recommendation,
 }
 
 
@@ -182,6 +193,7 @@ def _build_world() -> World:
     _add_mediation_cases(world, a1, a2, b1)
     _add_petition_requests(world, a, b, a1, b1)
     _add_campaigns(world, a, b)
+    _add_oversight(world, a, b)
     # Commune B has people in every role too: they must never reach A's rows (checked by the
     # B-side of the same assertions, from A's point of view).
     RoleAssignmentFactory(role=Role.COMMUNE_CHAIR, commune=b)
@@ -297,6 +309,30 @@ def _add_campaigns(world: World, a, b) -> None:
     world.objects["campaign"] = [Obj(campaign(a), "A"), Obj(campaign(b), "B")]
 
 
+def _add_oversight(world: World, a, b) -> None:
+    """A supervised work in each commune and a recommendation on it (commune-level rows)."""
+    import datetime
+
+    day = datetime.date(2026, 3, 2)
+
+    def work(commune):
+        return SupervisedWork.objects.create(
+            commune=commune, name="w", name_folded="w", investor="i", budget_vnd=1,
+            starts_on=day, ends_on=day,
+        )  # fmt: skip
+
+    w_a, w_b = work(a), work(b)
+    world.objects["supervisedwork"] = [Obj(w_a, "A"), Obj(w_b, "B")]
+
+    def recommend(w):
+        return Recommendation.objects.create(
+            commune=w.commune, board_kind="supervision", work=w, content="c", votes_for=3,
+            members_total=5, received_on=day, due_on=day,
+        )  # fmt: skip
+
+    world.objects["recommendation"] = [Obj(recommend(w_a), "A"), Obj(recommend(w_b), "B")]
+
+
 def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
     """What POLICY says for this object, computed independently of permissions.py's code."""
     scope = POLICY[role].get(action)
@@ -309,7 +345,7 @@ def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
         # role acts within; village-bound rows must be in the role's own village (village 1).
         if kind in {
             "commune", "profile", "audit", "disclosure", "inforequest", "matter",
-            "petitionrequest", "campaign",
+            "petitionrequest", "campaign", "supervisedwork", "recommendation",
         }:  # fmt: skip
             return True
         return obj.village == 1

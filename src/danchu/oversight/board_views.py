@@ -1,0 +1,173 @@
+"""Back office of the People's Inspection Board: the Front records the villages' elections,
+the board's head and deputies, vacancies and by-elections, and recognises the board
+(Law 10/2022 Art. 36–37, 40(2); Decree 59/2023 Art. 13).
+
+A member is chosen among the residents of one village at a time (``?village=<id>``), so the
+page never lists a whole commune's residents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from danchu.accounts.permissions import Action, can, require
+from danchu.core.errors import ApplicationError
+from danchu.decisions.models import Matter
+from danchu.decisions.rules import MatterType
+from danchu.oversight import selectors, services
+from danchu.oversight.models import InspectionBoard, InspectionBoardMember, Position
+from danchu.territory.models import Resident, Village
+from danchu.web.forms import add_application_error
+from danchu.web.views.backoffice import backoffice_view
+from danchu.web.views.common import commune_for
+
+__all__ = ["inspection_board"]
+
+
+class TermForm(forms.Form):
+    term_starts_on = forms.DateField(label=gettext_lazy("Term starts"))
+    term_ends_on = forms.DateField(label=gettext_lazy("Term ends"))
+
+
+class ElectForm(forms.Form):
+    resident = forms.ModelChoiceField(
+        label=gettext_lazy("Elected resident"), queryset=Resident.objects.none()
+    )
+    elected_on = forms.DateField(label=gettext_lazy("Elected on"))
+    election_matter = forms.ModelChoiceField(
+        label=gettext_lazy("The community's vote that elected them (optional)"),
+        queryset=Matter.objects.none(),
+        required=False,
+    )
+    by_election = forms.BooleanField(
+        label=gettext_lazy("By-election to fill a vacant seat"), required=False
+    )
+
+
+class PositionForm(forms.Form):
+    member = forms.ModelChoiceField(
+        label=gettext_lazy("Member"), queryset=InspectionBoardMember.objects.none()
+    )
+    position = forms.ChoiceField(label=gettext_lazy("Position"), choices=Position.choices)
+
+
+class LeaveForm(forms.Form):
+    member = forms.ModelChoiceField(
+        label=gettext_lazy("Member"), queryset=InspectionBoardMember.objects.none()
+    )
+    left_on = forms.DateField(label=gettext_lazy("Left on"))
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=250)
+
+
+class RecogniseForm(forms.Form):
+    recognised_on = forms.DateField(label=gettext_lazy("Recognised by the Front on"))
+    reference = forms.CharField(label=gettext_lazy("Recognition document"), max_length=200)
+
+
+def _forms(
+    data: Any, board: InspectionBoard | None, village: Village | None
+) -> dict[str, forms.Form]:
+    """The Front's forms; the election may cite the village's vote (Law 10/2022 Art. 15(5))."""
+    sitting = (
+        InspectionBoardMember.objects.filter(board=board, left_on__isnull=True).order_by("id")
+        if board
+        else InspectionBoardMember.objects.none()
+    )
+    built: dict[str, forms.Form] = {
+        "term": TermForm(data),
+        "elect": ElectForm(data),
+        "position": PositionForm(data),
+        "leave": LeaveForm(data),
+        "recognise": RecogniseForm(data),
+    }
+    residents = (
+        Resident.objects.filter(household__village=village).order_by("full_name", "id")
+        if village
+        else Resident.objects.none()
+    )
+    built["elect"].fields["resident"].queryset = residents  # type: ignore[attr-defined]
+    votes = (
+        Matter.objects.filter(
+            commune_id=village.commune_id, matter_type=MatterType.BOARD_MEMBERS,
+            villages__village=village,
+        ).order_by("-created_at")
+        if village
+        else Matter.objects.none()
+    )  # fmt: skip
+    built["elect"].fields["election_matter"].queryset = votes  # type: ignore[attr-defined]
+    for name in ("position", "leave"):
+        built[name].fields["member"].queryset = sitting  # type: ignore[attr-defined]
+    return built
+
+
+def _calls(
+    commune: Any, board: Any, village: Any
+) -> dict[str, Callable[[Any, dict[str, Any]], Any]]:
+    """Each form's service call (the view checks first that the board and village exist)."""
+    s = services
+    return {
+        "term": lambda actor, d: s.inspection_board_create(actor=actor, commune=commune, **d),
+        "elect": lambda actor, d: s.inspection_member_elect(
+            actor=actor, board=board, village=village, **d
+        ),
+        "position": lambda actor, d: s.inspection_member_position_set(actor=actor, **d),
+        "leave": lambda actor, d: s.inspection_member_leave(actor=actor, **d),
+        "recognise": lambda actor, d: s.inspection_board_recognise(actor=actor, board=board, **d),
+    }
+
+
+@backoffice_view
+def inspection_board(request: HttpRequest, code: str) -> HttpResponse:
+    """The current board, its members and the Front's forms."""
+    commune = commune_for(request, code, Action.BOARD_VIEW)
+    board = selectors.inspection_board_current(commune)
+    villages = Village.objects.filter(commune=commune, is_active=True).order_by("name", "id")
+    village_id = request.GET.get("village", "")
+    village = villages.filter(pk=village_id).first() if village_id.isdigit() else None
+    may_manage = can(request.user, Action.BOARD_MANAGE, commune)
+    posted = request.method == "POST"
+    name = request.POST.get("form", "") if posted else ""
+    built = _forms(None, board, village)
+    status = 200
+    if posted:
+        require(request.user, Action.BOARD_MANAGE, commune)
+        status = 400
+        calls = _calls(commune, board, village)
+        needs_board = name != "term" and board is None
+        needs_village = name == "elect" and village is None
+        if name in calls and not needs_board and not needs_village:
+            form = _forms(request.POST, board, village)[name]
+            built[name] = form
+            if form.is_valid():
+                try:
+                    calls[name](request.user, form.cleaned_data)
+                except ApplicationError as error:
+                    add_application_error(form, error)
+                else:
+                    messages.success(request, _("Saved."))
+                    return redirect(request.get_full_path())
+    members = (
+        list(board.members.select_related("village").order_by("village__name", "id"))
+        if board
+        else []
+    )
+    context = {
+        "commune": commune,
+        "board": board,
+        "members": members,
+        "villages": villages,
+        "village": village,
+        "may_manage": may_manage,
+        "forms": built,
+        "today": timezone.localdate(),
+    }
+    return render(request, "oversight/backoffice/inspection_board.html", context, status=status)
