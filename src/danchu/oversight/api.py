@@ -23,9 +23,9 @@ from danchu.core.errors import NotFound
 from danchu.disclosure.api import PUBLIC, PUBLIC_OPENAPI
 from danchu.oversight import selectors, services
 from danchu.oversight.schemas import (
-    AnswerIn,
+    RecommendationAnswerIn,
     CloseIn,
-    FiguresOut,
+    OversightFiguresOut,
     FiguresQuery,
     RecommendationFilters,
     RecommendationOut,
@@ -104,7 +104,7 @@ def recommendation_list(
 
 @router.get(
     "/communes/{code}/oversight-figures",
-    response=with_errors({200: FiguresOut}),
+    response=with_errors({200: OversightFiguresOut}),
     auth=PUBLIC,
     openapi_extra=PUBLIC_OPENAPI,
     operation_id="oversight_figures",
@@ -133,7 +133,7 @@ def oversight_figures(
     operation_id="recommendation_answer",
 )
 def recommendation_answer(
-    request: HttpRequest, payload: AnswerIn, recommendation_id: int = IdPath
+    request: HttpRequest, payload: RecommendationAnswerIn, recommendation_id: int = IdPath
 ) -> Any:
     """The commune People's Committee's answer (Art. 40(1)(c), 45(2)(c)); 409 once answered."""
     actor = actor_of(request)

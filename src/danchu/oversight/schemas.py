@@ -18,9 +18,9 @@ from danchu.oversight.selectors import Counts
 from danchu.territory.schemas import _Input
 
 __all__ = [
-    "AnswerIn",
+    "RecommendationAnswerIn",
     "CloseIn",
-    "FiguresOut",
+    "OversightFiguresOut",
     "FiguresQuery",
     "RecommendationFilters",
     "RecommendationOut",
@@ -49,7 +49,7 @@ class FiguresQuery(Schema):
     last: IsoDate = Field(..., description="Last day of the period (inclusive).")
 
 
-class AnswerIn(_Input):
+class RecommendationAnswerIn(_Input):
     answer: str = Field(..., min_length=1, max_length=services.LONG_MAX, pattern=ANSWER_PATTERN)
     answered_on: IsoDate = Field(..., description="The day the commune answered (not future).")
 
@@ -155,7 +155,7 @@ class CountsOut(Schema):
     pending: int
 
 
-class FiguresOut(Schema):
+class OversightFiguresOut(Schema):
     first: date
     last: date
     as_of: date
