@@ -33,6 +33,7 @@ __all__ = [
     "ElectionCandidate",
     "ElectionPlan",
     "Initiative",
+    "InnerBallot",
     "Matter",
     "MatterVillage",
     "MeetingAttendance",
@@ -345,6 +346,53 @@ class SecretChoice(models.Model):
         ]
         indexes = [
             models.Index(fields=["matter", "matter_village", "option"], name="secret_choice_tally"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_digest[:12]
+
+
+class InnerBallot(models.Model):
+    """The inner ballot of a secret household paper ballot (double envelope), not linked to any
+    household.
+
+    Law 10/2022 Art. 18(4)(d), 19: the outer envelope is the household's :class:`Ballot` (its
+    serial records the return and the household's participation); the inner ballot inside it
+    carries a pre-printed tracking code and is entered by the counting committee with double
+    entry, without the envelope. Inner ballots are printed as a separate batch in code order
+    and slipped into the envelopes at random, so no row says which household got which code:
+    no household, a random key, and the code's digest published on the bulletin.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="inner_ballots")
+    matter_village = models.ForeignKey(
+        MatterVillage, on_delete=models.PROTECT, related_name="inner_ballots"
+    )
+    # Printed on the inner ballot (and as its QR code); the bulletin shows only its digest.
+    code = models.CharField(max_length=20)
+    tracking_digest = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=10, choices=Ballot.Status.choices, default=Ballot.Status.ISSUED
+    )
+    first_entry = models.CharField(max_length=20, blank=True)
+    first_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    second_entry = models.CharField(max_length=20, blank=True)
+    second_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "matter", "tracking_digest"], name="inner_ballot_unique_code"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["matter_village", "status"], name="inner_ballot_status"),
         ]
 
     def __str__(self) -> str:

@@ -527,16 +527,18 @@ def _plan_errors(
 PLAN_AHEAD_DAYS = 366
 
 
-# A paper ballot entered per household (double entry on the household's ballot) would link
-# the household to its choice: a secret matter is decided at a meeting or online.
-def _secret_paper_refusal() -> Refusal:
-    return Refusal(
-        _(
-            "A secret ballot is held at the meeting (counted by the counting committee) or "
-            "online with tracking codes; household paper ballots are not available for a "
-            "secret matter."
+def _secret_envelope_refusal() -> ApplicationError:
+    # Law 10/2022 Art. 18(4)(d): a secret matter's household ballot is a double envelope; the
+    # household's own ballot (the outer envelope) only records the return.
+    return _refuse(
+        Refusal(
+            _(
+                "In a secret ballot the household's envelope only records its return: enter "
+                "the inner ballots by their tracking code."
+            ),
+            "Luật 10/2022 Điều 18(4)(d)",
         ),
-        "Luật 10/2022 Điều 18(4)(d)",
+        "secret_envelope",
     )
 
 
@@ -603,8 +605,6 @@ def matter_open(
     snapshot: list[EligibleHousehold] = []
     for mv, plan, team_names in chosen:
         prefix = _village_prefix(mv, many)
-        if matter.secret and plan.form == Form.BALLOT:
-            raise ApplicationError(prefix + str(_secret_paper_refusal()), code="secret_paper")
         eligible = list(eligible_households(mv).values_list("pk", flat=True))
         total = len(eligible)
         if total == 0:
@@ -1002,8 +1002,6 @@ def matter_switch_to_ballot(
             ),
             "meeting_reachable",
         )
-    if matter.secret:
-        raise _refuse(_secret_paper_refusal(), "secret_paper")
     refusal = rules.form_refusal(matter.matter_type, Form.BALLOT, meeting_unreachable=True)
     if refusal is not None:  # pragma: no cover - the rules allow the fallback for every type
         raise _refuse(refusal, "form_refused")
@@ -1133,6 +1131,10 @@ def ballots_issue(*, actor: Any, matter_village: MatterVillage) -> list[Ballot]:
             continue
     else:  # pragma: no cover - three collisions of 32**6 serials in a row
         raise ApplicationError(_("Please try again."), code="retry")
+    if mv.matter.secret:  # the double envelope: one inner ballot per envelope issued now
+        from danchu.decisions import secret_paper
+
+        secret_paper.inner_ballots_issue(mv, len(ballots))
     issued = Ballot.objects.filter(matter_village=mv).count()
     audit.record(
         actor=actor, action="decisions.ballots.issue", obj=mv, commune_id=mv.commune_id,
@@ -1176,6 +1178,10 @@ def ballot_mark(*, actor: Any, ballot: Ballot, status: str) -> Ballot:
     before = ballot.status
     ballot.status = status
     ballot.save(update_fields=["status"])
+    if status == Ballot.Status.RETURNED and mv.matter.secret:
+        from danchu.decisions import secret_paper
+
+        secret_paper.envelope_returned(actor=actor, mv=mv, ballot=ballot)
     audit.record(
         actor=actor, action="decisions.ballot.mark", obj=ballot, commune_id=ballot.commune_id,
         before={"status": before}, after={"status": status, "serial": ballot.serial},
@@ -1316,6 +1322,8 @@ def ballot_enter(*, actor: Any, ballot: Ballot, entry: Any) -> BallotEntry:
     require(actor, Action.BALLOT_ENTER, ballot.matter_village)
     mv, ballot = _lock_ballot(ballot)
     _expect_open_village(mv, Form.BALLOT)
+    if mv.matter.secret:
+        raise _secret_envelope_refusal()
     value, option = _clean_entry(mv.matter, entry)
     if ballot.status == Ballot.Status.MISMATCH:
         raise WrongState(
@@ -1360,6 +1368,8 @@ def ballot_resolve(*, actor: Any, ballot: Ballot, entry: Any, reason: str) -> Ba
     require(actor, Action.MATTER_MANAGE, ballot.matter_village)
     mv, ballot = _lock_ballot(ballot)
     _expect_open_village(mv, Form.BALLOT)
+    if mv.matter.secret:
+        raise _secret_envelope_refusal()
     value, option = _clean_entry(mv.matter, entry)
     errors = _Errors()
     reason = _check_text(errors, "reason", reason, REASON_MAX, required=True)
@@ -1669,6 +1679,12 @@ def _closing_refusal(matter: Matter, villages: Sequence[MatterVillage]) -> None:
             )
         if mv.form != Form.BALLOT:
             continue
+        if matter.secret:
+            from danchu.decisions import secret_paper
+
+            secret_paper.closing_refusal(mv, prefix)
+            _witnesses_refusal(mv, prefix)
+            continue
         ballots = Ballot.objects.filter(matter_village=mv)
         mismatched = ballots.filter(status=Ballot.Status.MISMATCH).count()
         if mismatched:
@@ -1684,14 +1700,18 @@ def _closing_refusal(matter: Matter, villages: Sequence[MatterVillage]) -> None:
                 + _("%(count)s returned ballots are not entered twice yet.") % {"count": pending},
                 code="ballots_pending",
             )
-        if len(mv.witnesses or []) != rules.WITNESSES:
-            raise _refuse(
-                Refusal(
-                    prefix + _("Two household representatives witness the count."),
-                    "Nghị định 59/2023 Điều 4(6)",
-                ),
-                "witnesses_missing",
-            )
+        _witnesses_refusal(mv, prefix)
+
+
+def _witnesses_refusal(mv: MatterVillage, prefix: str) -> None:
+    if len(mv.witnesses or []) != rules.WITNESSES:
+        raise _refuse(
+            Refusal(
+                prefix + _("Two household representatives witness the count."),
+                "Nghị định 59/2023 Điều 4(6)",
+            ),
+            "witnesses_missing",
+        )
 
 
 def _meeting_closing_refusal(mv: MatterVillage, prefix: str) -> None:
