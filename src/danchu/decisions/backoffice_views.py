@@ -534,7 +534,8 @@ def _render_ballots(
         and mv.form == Form.BALLOT
     )
     may_manage = running and can(user, Action.MATTER_MANAGE, mv)
-    may_enter = running and can(user, Action.BALLOT_ENTER, mv)
+    # A secret matter's envelopes are not entered: its inner ballots are (secret_paper_views).
+    may_enter = running and not matter.secret and can(user, Action.BALLOT_ENTER, mv)
     errors = errors or {}
     rows = []
     for ballot in page.object_list:
@@ -585,6 +586,7 @@ def _render_ballots(
         "may_manage": may_manage,
         "may_enter": may_enter,
         "is_ballot": mv.form == Form.BALLOT,
+        "secret": matter.secret,
         "witnesses_form": witnesses_form
         or WitnessesForm(initial={"witnesses": "\n".join(mv.witnesses or [])}),
         "page_errors": page_errors or [],

@@ -85,9 +85,13 @@ def ballots_print(request: HttpRequest, mv_id: int) -> HttpResponse:
         messages.error(request, _("Issue the ballots first: there is nothing to print."))
         return redirect("decisions:bo_ballots", mv_id=mv.pk)
     paper = request.GET.get("paper", "A5")
+    # A secret matter: the inner ballots by default, the outer envelopes with ?part=envelopes.
+    part = "envelopes" if request.GET.get("part") == "envelopes" else "ballots"
     batch = _batch(request, printing.batch_count(Ballot.objects.filter(matter_village=mv).count()))
     try:
-        pdf = printing.ballots_pdf(mv, paper if paper in printing.PAPER_SIZES else "A5", batch)
+        pdf = printing.ballots_pdf(
+            mv, paper if paper in printing.PAPER_SIZES else "A5", batch, part
+        )
     except documents.DocumentUnavailable:
         return _unavailable(request)
     name = documents.document_filename(mv, f"phieu-lay-y-kien-{batch}", "pdf")

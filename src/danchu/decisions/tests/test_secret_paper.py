@@ -12,10 +12,11 @@ import json
 from collections import Counter
 
 import pytest
+from django.urls import reverse
 
 from danchu.core.errors import ApplicationError, ValidationFailed
 from danchu.core.models import AuditEntry
-from danchu.decisions import secret_paper, selectors, services
+from danchu.decisions import printing, secret_paper, selectors, services
 from danchu.decisions.models import Ballot, InnerBallot, Option, SecretChoice, Vote, VoteConflict
 from danchu.decisions.rules import Form, MatterType
 from danchu.decisions.tests.factories import (
@@ -23,6 +24,7 @@ from danchu.decisions.tests.factories import (
     WITNESSES,
     days_ago,
     deadline_passes,
+    households_of,
     in_hours,
     make_matter,
     make_village,
@@ -32,6 +34,7 @@ from danchu.decisions.tests.factories import (
     option,
     village_head,
 )
+from danchu.web.tests.html_checks import assert_accessible
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +267,47 @@ def test_a_secret_meeting_that_cannot_reach_the_threshold_falls_back_to_paper(co
     assert mv.form == Form.BALLOT
     services.ballots_issue(actor=official, matter_village=mv)
     assert InnerBallot.objects.filter(matter_village=mv).count() == 3
+
+
+# --- the counting committee's page and the printed papers ----------------------------------
+
+
+def test_the_inner_ballot_page_enters_twice_and_shows_counts_only(client, paper, official, chair):
+    matter, mv = paper
+    _return_all(official, mv)
+    code = _codes(mv)[0]
+    url = reverse("decisions:bo_inner_ballots", args=[mv.pk])
+    client.force_login(official)
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert code not in html  # the page never lists the codes
+    assert_accessible(html)
+    bad = client.post(url, {"code": "nope", "entry": "blank", "step": "enter"})
+    assert bad.status_code == 400
+    entry = {"code": code, "entry": str(option(matter).pk), "step": "enter"}
+    assert client.post(url, entry).status_code == 302
+    again = client.post(url, entry)  # the same person cannot verify
+    assert again.status_code == 400
+    client.force_login(chair)
+    assert client.post(url, entry).status_code == 302
+    assert SecretChoice.objects.get().option == option(matter)
+    # The envelopes' page offers no entry of the household's own ballot.
+    ballots_page = client.get(reverse("decisions:bo_ballots", args=[mv.pk])).content.decode()
+    assert reverse("decisions:bo_enter", args=[mv.pk]) not in ballots_page
+    assert url in ballots_page
+
+
+def test_printed_inner_ballots_carry_the_code_and_no_household(paper):
+    _matter, mv = paper
+    html = printing.ballots_html(mv)
+    for code in _codes(mv):
+        assert code in html
+    for household in households_of(mv.village):
+        assert household.code not in html
+    assert "Họ và tên đại diện hộ gia đình" not in html
+    envelopes = printing.ballots_html(mv, part="envelopes")
+    for ballot in Ballot.objects.filter(matter_village=mv).select_related("household"):
+        assert ballot.serial in envelopes
+        assert ballot.household.code in envelopes
+    assert all(code not in envelopes for code in _codes(mv))
