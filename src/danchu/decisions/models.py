@@ -25,6 +25,7 @@ from danchu.territory.models import AdministrativeUnit, Household, Village
 
 __all__ = [
     "Ballot",
+    "BallotApproval",
     "ClusterPlan",
     "Consent",
     "EligibleHousehold",
@@ -246,12 +247,13 @@ class Ballot(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     serial = models.CharField(_("serial"), max_length=20)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ISSUED)
-    # The two entries: an option id, "blank" or "spoiled"; and who made them.
-    first_entry = models.CharField(max_length=20, blank=True)
+    # The two entries: an option id, "blank" or "spoiled" (a board election with several seats:
+    # the approved candidates' ids, sorted, comma-separated); and who made them.
+    first_entry = models.CharField(max_length=200, blank=True)
     first_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    second_entry = models.CharField(max_length=20, blank=True)
+    second_entry = models.CharField(max_length=200, blank=True)
     second_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -316,6 +318,32 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} → {self.option_id}"
+
+
+class BallotApproval(models.Model):
+    """One candidate approved by a household's vote in a board election with several seats.
+
+    Law 10/2022 Art. 15(5), 21(1): each household may approve up to ``ElectionPlan.seats``
+    candidates. The household still has one :class:`Vote` (its participation, the one-vote
+    constraint; ``option`` empty); each approved candidate is a row here, counted by the tally.
+    """
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="+")
+    matter_village = models.ForeignKey(MatterVillage, on_delete=models.PROTECT, related_name="+")
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="approvals")
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "option"], name="approval_once_per_vote")
+        ]
+        indexes = [
+            models.Index(fields=["matter", "matter_village", "option"], name="approval_tally"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vote_id} → {self.option_id}"
 
 
 class SecretChoice(models.Model):

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from danchu.accounts.permissions import Action, require
 from danchu.core import audit
 from danchu.core.errors import ApplicationError, ValidationFailed
-from danchu.decisions import services
+from danchu.decisions import board_votes, services
 from danchu.decisions.models import (
     Ballot,
     InnerBallot,
@@ -169,6 +169,11 @@ def inner_ballot_enter(
     require(actor, Action.BALLOT_ENTER, matter_village)
     mv = services._lock_village(matter_village)
     services._expect_open_village(mv, Form.BALLOT)
+    if board_votes.seats_of(mv) > 1:
+        raise services.WrongState(
+            _("A secret board election with several seats is counted at the meeting."),
+            code="secret_board_seats",
+        )
     value, option = services._clean_entry(mv.matter, entry)
     inner = _lock_inner(mv, code)
     if inner.status == Ballot.Status.MISMATCH:

@@ -20,6 +20,7 @@ from danchu.core.errors import PermissionDenied
 from danchu.decisions import rules
 from danchu.decisions.models import (
     Ballot,
+    BallotApproval,
     ElectionPlan,
     InnerBallot,
     Matter,
@@ -100,14 +101,25 @@ def tally(matter: Matter) -> dict[int, dict[int, int]]:
     """
     counts: dict[int, dict[int, int]] = defaultdict(dict)
     source = SecretChoice.objects if matter.secret else Vote.objects
-    rows = (
+    rows = list(
         source.filter(matter=matter)
         .values_list("matter_village_id", "option_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for village_id, option_id, n in rows:
-        counts[village_id][option_id] = n
+        if option_id is not None:  # a multi-seat board ballot's vote: its approvals count
+            counts[village_id][option_id] = n
+    if not matter.secret and any(option_id is None for _v, option_id, _n in rows):
+        # Law 10/2022 Art. 15(5): a household's ballot approves up to ``seats`` candidates.
+        approvals = (
+            BallotApproval.objects.filter(matter=matter)
+            .values_list("matter_village_id", "option_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for village_id, option_id, n in approvals:
+            counts[village_id][option_id] = n
     for village in MatterVillage.objects.filter(matter=matter, form=Form.MEETING):
         for option_id, n in (village.hand_counts or {}).items():
             counts[village.pk][int(option_id)] = int(n)
@@ -194,7 +206,10 @@ def _village_outcome(
     blank, spoiled = marks.get(Ballot.Status.BLANK, 0), marks.get(Ballot.Status.SPOILED, 0)
     not_back = ballots.get(Ballot.Status.ISSUED, 0) + ballots.get(Ballot.Status.DELIVERED, 0)
     issued = sum(ballots.values())
-    turnout = sum(counts.values()) + blank + spoiled
+    # A multi-seat board ballot counts several approvals per household: its turnout is the
+    # ballots counted, not the approvals.
+    voted = ballots.get(Ballot.Status.COUNTED, 0) if seats > 1 else sum(counts.values())
+    turnout = voted + blank + spoiled
     return VillageOutcome(
         village, counts, approvals, winner, adopted, turnout,
         issued=issued, returned=issued - not_back, blank=blank, spoiled=spoiled, elected=elected,

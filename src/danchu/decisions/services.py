@@ -1205,6 +1205,19 @@ def _clean_entry(matter: Matter, entry: Any) -> tuple[str, Option | None]:
     return str(option.pk), option
 
 
+def _clean_ballot_entry(mv: MatterVillage, entry: Any) -> tuple[str, Option | None, list[Option]]:
+    """A ballot's entry; in a board election with several seats, the approved candidates."""
+    from danchu.decisions import board_votes
+
+    seats = board_votes.seats_of(mv)
+    text = str(entry).strip().lower() if isinstance(entry, (str, int)) else ""
+    if seats == 1 or text in (BLANK, SPOILED):
+        value, option = _clean_entry(mv.matter, entry)
+        return value, option, []
+    value, approved = board_votes.clean_approvals(mv, entry, seats)
+    return value, None, approved
+
+
 def _existing_vote(matter_id: int, household_id: int) -> Vote | None:
     return (
         Vote.objects.select_for_update(of=("self",))
@@ -1251,7 +1264,7 @@ def _store_vote(
     actor: Any,
     mv: MatterVillage,
     household_id: int,
-    option: Option,
+    option: Option | None,
     channel: str,
     other_opinion: str = "",
     ballot: Ballot | None = None,
@@ -1289,8 +1302,19 @@ def _store_vote(
 
 
 def _finish_ballot(
-    *, actor: Any, mv: MatterVillage, ballot: Ballot, entry: str, option: Option | None
-) -> BallotEntry:
+    *, actor: Any, mv: MatterVillage, ballot: Ballot, entry: str, option: Option | None,
+    approved: Sequence[Option] = (),
+) -> BallotEntry:  # fmt: skip
+    if approved:  # a board election with several seats: one vote, one row per candidate
+        from danchu.decisions import board_votes
+
+        stored = _store_vote(
+            actor=actor, mv=mv, household_id=ballot.household_id, option=None,
+            channel=Vote.Channel.BALLOT, ballot=ballot,
+        )  # fmt: skip
+        if isinstance(stored, Vote):
+            board_votes.approvals_store(stored, approved)
+        return _ballot_stored(ballot, stored)
     if option is None:
         ballot.status = Ballot.Status.BLANK if entry == BLANK else Ballot.Status.SPOILED
         ballot.save()
@@ -1299,6 +1323,10 @@ def _finish_ballot(
         actor=actor, mv=mv, household_id=ballot.household_id, option=option,
         channel=Vote.Channel.BALLOT, ballot=ballot,
     )  # fmt: skip
+    return _ballot_stored(ballot, stored)
+
+
+def _ballot_stored(ballot: Ballot, stored: Vote | VoteConflict) -> BallotEntry:
     if isinstance(stored, VoteConflict):
         # The entry is verified but not counted until the committee resolves the conflict.
         ballot.status = Ballot.Status.RETURNED
@@ -1324,7 +1352,7 @@ def ballot_enter(*, actor: Any, ballot: Ballot, entry: Any) -> BallotEntry:
     _expect_open_village(mv, Form.BALLOT)
     if mv.matter.secret:
         raise _secret_envelope_refusal()
-    value, option = _clean_entry(mv.matter, entry)
+    value, option, approved = _clean_ballot_entry(mv, entry)
     if ballot.status == Ballot.Status.MISMATCH:
         raise WrongState(
             _("The two entries of this ballot differ: it must be resolved."), code="mismatch"
@@ -1346,7 +1374,9 @@ def ballot_enter(*, actor: Any, ballot: Ballot, entry: Any) -> BallotEntry:
             )
         ballot.second_entry, ballot.second_by = value, person
         if value == ballot.first_entry:
-            result = _finish_ballot(actor=actor, mv=mv, ballot=ballot, entry=value, option=option)
+            result = _finish_ballot(
+                actor=actor, mv=mv, ballot=ballot, entry=value, option=option, approved=approved
+            )
             result.step = "matched"
         else:
             ballot.status = Ballot.Status.MISMATCH
@@ -1370,7 +1400,7 @@ def ballot_resolve(*, actor: Any, ballot: Ballot, entry: Any, reason: str) -> Ba
     _expect_open_village(mv, Form.BALLOT)
     if mv.matter.secret:
         raise _secret_envelope_refusal()
-    value, option = _clean_entry(mv.matter, entry)
+    value, option, approved = _clean_ballot_entry(mv, entry)
     errors = _Errors()
     reason = _check_text(errors, "reason", reason, REASON_MAX, required=True)
     errors.raise_if_any()
@@ -1382,7 +1412,9 @@ def ballot_resolve(*, actor: Any, ballot: Ballot, entry: Any, reason: str) -> Ba
             _("A third person, not one of the two who entered it, resolves the ballot."),
             code="same_person",
         )
-    result = _finish_ballot(actor=actor, mv=mv, ballot=ballot, entry=value, option=option)
+    result = _finish_ballot(
+        actor=actor, mv=mv, ballot=ballot, entry=value, option=option, approved=approved
+    )
     result.step = "resolved"
     audit.record(
         actor=actor, action="decisions.ballot.resolve", obj=ballot, commune_id=ballot.commune_id,
@@ -1631,11 +1663,18 @@ def conflict_resolve(*, actor: Any, conflict: VoteConflict, keep: str, reason: s
                 status=Ballot.Status.COUNTED,
             ).update(status=Ballot.Status.RETURNED)  # fmt: skip
             existing.delete()
-        Vote.objects.create(
+        kept = Vote.objects.create(
             commune_id=matter.commune_id, matter=matter, matter_village=new_mv,
             household_id=conflict.household_id, option=conflict.option,
             channel=conflict.channel, cast_by=_person(actor),
         )  # fmt: skip
+        if conflict.ballot is not None and conflict.option is None and not matter.secret:
+            # A multi-seat board ballot: its verified entry lists the approved candidates.
+            from danchu.decisions import board_votes
+
+            board_votes.approvals_store(
+                kept, board_votes.entry_options(new_mv, conflict.ballot.second_entry)
+            )
         if conflict.ballot is not None:
             conflict.ballot.status = Ballot.Status.COUNTED
             conflict.ballot.save(update_fields=["status"])
