@@ -8,6 +8,7 @@ Decree 59/2023 Art. 3(5)(d) (the best ``seats`` that pass are elected).
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from danchu.core.errors import ValidationFailed
 from danchu.decisions import elections, selectors, services
@@ -24,6 +25,7 @@ from danchu.decisions.tests.factories import (
     matter_village,
     open_meeting,
 )
+from danchu.web.tests.html_checks import assert_accessible
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +109,22 @@ def test_a_conflict_kept_as_new_restores_the_ballots_approvals(board, official, 
         actor=official, conflict=VoteConflict.objects.get(), keep="new", reason="Phiếu hợp lệ"
     )
     assert selectors.tally(matter)[mv.pk] == {an.pk: 1, binh.pk: 1}
+
+
+def test_the_ballots_page_ticks_several_candidates(client, board, official, chair):
+    _matter, mv, (an, binh, cuong), ballots = board
+    url = reverse("decisions:bo_ballots", args=[mv.pk])
+    client.force_login(official)
+    html = client.get(url).content.decode()
+    assert 'type="checkbox" name="entry"' in html
+    assert_accessible(html)
+    enter = reverse("decisions:bo_enter", args=[mv.pk])
+    data = {"ballot": ballots[0].pk, "entry": [an.pk, binh.pk]}
+    assert client.post(enter, data).status_code == 302
+    client.force_login(chair)
+    assert client.post(enter, data).status_code == 302
+    assert set(BallotApproval.objects.values_list("option_id", flat=True)) == {an.pk, binh.pk}
+    too_many = client.post(
+        enter, {"ballot": ballots[1].pk, "entry": [o.pk for o in (an, binh, _cuong)]}
+    )
+    assert too_many.status_code == 400
