@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from danchu.core.errors import ValidationFailed
-from danchu.decisions import elections, selectors, services
+from danchu.decisions import documents, elections, selectors, services
 from danchu.decisions.models import Ballot, BallotApproval, Option, Vote, VoteConflict
 from danchu.decisions.rules import MatterType
 from danchu.decisions.tests.factories import (
@@ -126,3 +126,18 @@ def test_the_ballots_page_ticks_several_candidates(client, board, official, chai
     assert set(BallotApproval.objects.values_list("option_id", flat=True)) == {an.pk, binh.pk}
     too_many = {"ballot": ballots[1].pk, "entry": [an.pk, binh.pk, cuong.pk]}
     assert client.post(enter, too_many).status_code == 400
+
+
+def test_the_decision_document_names_every_elected_candidate(board, official, chair):
+    matter, mv, (an, binh, _cuong), ballots = board
+    for ballot in ballots[:3]:
+        _enter(official, chair, ballot, [an.pk, binh.pk])
+    _enter(official, chair, ballots[3], [an.pk])
+    services.count_witnesses_record(actor=official, matter_village=mv, witnesses=WITNESSES)
+    deadline_passes(mv)
+    matter = services.matter_close(actor=official, matter=matter)
+    outcome = selectors.matter_outcome(matter)
+    facts = documents.decision_facts(matter_village(matter), outcome)
+    text = "\n".join(str(v) for v in vars(facts).values())
+    assert "Ông (bà) An được bầu với 4/4 hộ gia đình tán thành" in text
+    assert "Ông (bà) Bình được bầu với 3/4 hộ gia đình tán thành" in text
