@@ -39,6 +39,16 @@ STATE_DEPENDENT = {
     # against today (not in the future, not lapsed) and its household against the village.
     "POST /api/v1/communes/{code}/initiatives",
     "POST /api/v1/initiatives/{initiative_id}/consents",
+    # Elections: each step's day is judged against today and the election day (Decree 59/2023
+    # Art. 6), the step against its prerequisites; a petition's households against the village,
+    # its signatures against half of the households (Art. 9(1)).
+    "POST /api/v1/matter-villages/{matter_village_id}/election/plan",
+    "POST /api/v1/matter-villages/{matter_village_id}/election/candidates",
+    "POST /api/v1/matter-villages/{matter_village_id}/election/team",
+    "POST /api/v1/matter-villages/{matter_village_id}/election/notice",
+    "POST /api/v1/matter-villages/{matter_village_id}/election/nominations",
+    "POST /api/v1/dismissal-petitions/{petition_id}/signatures",
+    "POST /api/v1/dismissal-petitions/{petition_id}/matter",
 }
 
 
@@ -77,6 +87,7 @@ def official_token(db, wsgi_in_test_transaction):
     _seed_disclosures(commune, villages, user, other)
     _seed_decisions(commune, villages, user, other)
     _seed_initiatives(villages)
+    _seed_elections(villages, user)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -185,6 +196,28 @@ def _seed_initiatives(villages):
         title="Lắp đèn đường xóm Đông", proposal="Lắp đèn năng lượng mặt trời.",
     )  # fmt: skip
     initiatives.consent_give(actor=user, initiative=created, household=household)
+
+
+def _seed_elections(villages, official):
+    """Dismissal petition id 1 (the schema's example): households of the first village signing;
+    a draft village-head election in the third village."""
+    from django.utils import timezone
+
+    from danchu.decisions import elections
+    from danchu.decisions.models import DismissalPetition
+    from danchu.decisions.rules import MatterType
+    from danchu.decisions.tests.factories import households_of, make_matter
+
+    petition = elections.dismissal_petition_create(
+        actor=official, village=villages[0], route=DismissalPetition.Route.HOUSEHOLDS,
+        head_name="Nguyễn Văn Trưởng", reason="Không hoàn thành nhiệm vụ.",
+    )  # fmt: skip
+    elections.dismissal_signatures_record(
+        actor=official, petition=petition, household_ids=[households_of(villages[0])[0].pk],
+        signed_on=timezone.localdate(),
+    )  # fmt: skip
+    make_matter(official, [villages[2]], MatterType.VILLAGE_HEAD, candidates=["Lê Văn Cử"],
+                title="Bầu trưởng thôn Nam")  # fmt: skip
 
 
 @schema.parametrize()
