@@ -61,6 +61,16 @@ STATE_DEPENDENT = {
     # today; a recommendation is closed only after its answer.
     "POST /api/v1/recommendations/{recommendation_id}/answer",
     "POST /api/v1/recommendations/{recommendation_id}/close",
+    # Elections: each step's day is judged against today and the election day (Decree 59/2023
+    # Art. 6), the step against its prerequisites; a petition's households against the village,
+    # its signatures against half of the households (Art. 9(1)).
+    "POST /api/v1/matter-villages/{matter_village_id}/election/plan",
+    "POST /api/v1/matter-villages/{matter_village_id}/election/candidates",
+    "POST /api/v1/matter-villages/{matter_village_id}/election/team",
+    "POST /api/v1/matter-villages/{matter_village_id}/election/notice",
+    "POST /api/v1/matter-villages/{matter_village_id}/election/nominations",
+    "POST /api/v1/dismissal-petitions/{petition_id}/signatures",
+    "POST /api/v1/dismissal-petitions/{petition_id}/matter",
 }
 
 
@@ -103,6 +113,7 @@ def official_token(db, wsgi_in_test_transaction):
     _seed_petition_requests(commune, villages, user, other)
     _seed_contributions(commune, villages, user, other)
     _seed_oversight(commune, villages, user, other)
+    _seed_elections(villages, user)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -303,6 +314,28 @@ def _seed_oversight(commune, villages, official, other_village):
     )  # fmt: skip
     theirs = oversight.people(other_village.commune)
     oversight.work(other_village.commune, theirs.official, [other_village])
+
+
+def _seed_elections(villages, official):
+    """Dismissal petition id 1 (the schema's example): households of the first village signing;
+    a draft village-head election in the third village."""
+    from django.utils import timezone
+
+    from danchu.decisions import elections
+    from danchu.decisions.models import DismissalPetition
+    from danchu.decisions.rules import MatterType
+    from danchu.decisions.tests.factories import households_of, make_matter
+
+    petition = elections.dismissal_petition_create(
+        actor=official, village=villages[0], route=DismissalPetition.Route.HOUSEHOLDS,
+        head_name="Nguyễn Văn Trưởng", reason="Không hoàn thành nhiệm vụ.",
+    )  # fmt: skip
+    elections.dismissal_signatures_record(
+        actor=official, petition=petition, household_ids=[households_of(villages[0])[0].pk],
+        signed_on=timezone.localdate(),
+    )  # fmt: skip
+    make_matter(official, [villages[2]], MatterType.VILLAGE_HEAD, candidates=["Lê Văn Cử"],
+                title="Bầu trưởng thôn Nam")  # fmt: skip
 
 
 @schema.parametrize()

@@ -11,6 +11,10 @@ The code is ``HMAC(SECRET_KEY, matter village, household)`` cut to 10 base-32 ch
 guessed or derived from another household's code, and it is only good for this meeting (a
 household has another code at the next one). Nothing is stored: the check-in recomputes the
 codes of the village's households — a few thousand HMACs at most.
+
+A meeting held by residential cluster (Law 10/2022 Art. 18(3); :mod:`danchu.decisions.clusters`)
+prints one sheet per cluster session (its households only, the cluster named) and checks in by
+cluster: a code of a household of another cluster is not on that session's sheet.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import base64
 import hmac
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.crypto import salted_hmac
@@ -30,7 +34,12 @@ from danchu.decisions.documents import (
     day_text,
     issuer_name,
 )
-from danchu.decisions.models import MatterVillage, MeetingAttendance
+from danchu.decisions.models import (
+    MatterVillage,
+    MeetingAttendance,
+    MeetingSession,
+    SessionHousehold,
+)
 from danchu.decisions.services import eligible_households
 from danchu.disclosure.notice import place_and_date, qr_data_uri
 from danchu.territory.models import Household, Resident
@@ -72,13 +81,27 @@ def normalize_code(text: str) -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
-def household_for_code(matter_village: MatterVillage, text: str) -> Household | None:
-    """The household of the village whose code this is, or None (compared in constant time)."""
+def _households(
+    matter_village: MatterVillage, session: MeetingSession | None = None
+) -> QuerySet[Household]:
+    """The village's households, or those of one cluster session."""
+    households = eligible_households(matter_village)
+    if session is not None:
+        members = SessionHousehold.objects.filter(session=session).values("household_id")
+        households = households.filter(pk__in=members)
+    return households
+
+
+def household_for_code(
+    matter_village: MatterVillage, text: str, session: MeetingSession | None = None
+) -> Household | None:
+    """The household of the village (or of the cluster ``session``) whose code this is, or
+    None (compared in constant time)."""
     code = normalize_code(text)
     if not code:
         return None
     found = None
-    for pk in eligible_households(matter_village).values_list("pk", flat=True).iterator():
+    for pk in _households(matter_village, session).values_list("pk", flat=True).iterator():
         if hmac.compare_digest(attendance_code(matter_village.pk, pk), code):
             found = pk
     if found is None:
@@ -96,18 +119,25 @@ class SheetRow:
     present: bool
 
 
-def sheet_batches(matter_village: MatterVillage) -> int:
-    return max(1, -(-matter_village.total_households // SHEET_BATCH))
+def sheet_batches(matter_village: MatterVillage, session: MeetingSession | None = None) -> int:
+    total = (
+        matter_village.total_households
+        if session is None
+        else SessionHousehold.objects.filter(session=session).count()
+    )
+    return max(1, -(-total // SHEET_BATCH))
 
 
 def attendance_sheet_rows(
-    matter_village: MatterVillage, batch: int | None = None
+    matter_village: MatterVillage,
+    batch: int | None = None,
+    session: MeetingSession | None = None,
 ) -> list[SheetRow]:
-    """One row per household of the village, or of its ``batch``-th file (three queries
-    whatever their number)."""
+    """One row per household of the village (or of one cluster ``session``), or of its
+    ``batch``-th file (three queries whatever their number)."""
     start = 0 if batch is None else (max(1, batch) - 1) * SHEET_BATCH
     households = (
-        eligible_households(matter_village)
+        _households(matter_village, session)
         .order_by("code", "pk")
         .prefetch_related(
             Prefetch(
@@ -141,8 +171,13 @@ def attendance_sheet_rows(
     return rows
 
 
-def attendance_sheet_html(matter_village: MatterVillage, batch: int | None = None) -> str:
-    """The printed sheet (Vietnamese: it is signed and filed with the minutes)."""
+def attendance_sheet_html(
+    matter_village: MatterVillage,
+    batch: int | None = None,
+    session: MeetingSession | None = None,
+) -> str:
+    """The printed sheet (Vietnamese: it is signed and filed with the minutes); a cluster
+    session's sheet lists its households and names the cluster."""
     mv = matter_village
     day = mv.held_on
     with translation.override("vi"):
@@ -155,11 +190,16 @@ def attendance_sheet_html(matter_village: MatterVillage, batch: int | None = Non
                 "held_on": day_text(day),
                 "matter": mv.matter,
                 "total": mv.total_households,
-                "rows": attendance_sheet_rows(mv, batch),
+                "cluster": session.name if session is not None else "",
+                "rows": attendance_sheet_rows(mv, batch, session),
             },
         )
 
 
-def attendance_sheet_pdf(matter_village: MatterVillage, batch: int | None = None) -> bytes:
-    html = attendance_sheet_html(matter_village, batch)
+def attendance_sheet_pdf(
+    matter_village: MatterVillage,
+    batch: int | None = None,
+    session: MeetingSession | None = None,
+) -> bytes:
+    html = attendance_sheet_html(matter_village, batch, session)
     return render_pdf(html, unavailable=DocumentUnavailable)

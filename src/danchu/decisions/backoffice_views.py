@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from danchu.accounts.permissions import Action, can, get_for_actor, require, restrict
 from danchu.core.errors import ApplicationError, NotFound, PermissionDenied
-from danchu.decisions import printing, rules, selectors, services
+from danchu.decisions import board_votes, printing, rules, selectors, services
 from danchu.decisions.forms import (
     AttendanceForm,
     BallotEntryForm,
@@ -534,7 +534,8 @@ def _render_ballots(
         and mv.form == Form.BALLOT
     )
     may_manage = running and can(user, Action.MATTER_MANAGE, mv)
-    may_enter = running and can(user, Action.BALLOT_ENTER, mv)
+    # A secret matter's envelopes are not entered: its inner ballots are (secret_paper_views).
+    may_enter = running and not matter.secret and can(user, Action.BALLOT_ENTER, mv)
     errors = errors or {}
     rows = []
     for ballot in page.object_list:
@@ -585,6 +586,9 @@ def _render_ballots(
         "may_manage": may_manage,
         "may_enter": may_enter,
         "is_ballot": mv.form == Form.BALLOT,
+        "secret": matter.secret,
+        # A board election with several seats: each ballot may approve up to ``seats``.
+        "seats": board_votes.seats_of(mv),
         "witnesses_form": witnesses_form
         or WitnessesForm(initial={"witnesses": "\n".join(mv.witnesses or [])}),
         "page_errors": page_errors or [],
@@ -695,9 +699,19 @@ def ballot_enter(request: HttpRequest, mv_id: int) -> HttpResponse:
     form = BallotEntryForm(request.POST, options=options)
     return _ballot_step(
         request, mv, form,
-        lambda b, d: services.ballot_enter(actor=request.user, ballot=b, entry=d["entry"]),
+        lambda b, d: services.ballot_enter(
+            actor=request.user, ballot=b, entry=_board_entry(request, mv, d["entry"])
+        ),
         _("Ballot %(serial)s verified and counted."),
     )  # fmt: skip
+
+
+def _board_entry(request: HttpRequest, mv: MatterVillage, entry: str) -> Any:
+    """A multi-seat board ballot's entry is every candidate ticked (``entry`` repeated)."""
+    ticked = request.POST.getlist("entry")
+    if len(ticked) <= 1 or board_votes.seats_of(mv) == 1:
+        return entry
+    return ticked
 
 
 @backoffice_view
@@ -710,7 +724,8 @@ def ballot_resolve(request: HttpRequest, mv_id: int) -> HttpResponse:
     return _ballot_step(
         request, mv, form,
         lambda b, d: services.ballot_resolve(
-            actor=request.user, ballot=b, entry=d["entry"], reason=d["reason"]
+            actor=request.user, ballot=b, entry=_board_entry(request, mv, d["entry"]),
+            reason=d["reason"],
         ),
         _("Ballot %(serial)s resolved."),
     )  # fmt: skip

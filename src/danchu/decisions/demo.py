@@ -14,9 +14,10 @@ Closed matters, each decided in one village by the form the law allows for it:
   the households agreed to vote online (Decree 59/2023 Art. 5(2)(c)) — adopted, with its public
   bulletin of tracking-code digests;
 
-and two open ones: a meeting still to come, and an online vote running in the villages of the
-demo's signed-in household representatives (the slips printed by ``danchu demo``), who can
-vote on it.
+a households' petition to dismiss a village head, still collecting signatures (Decree 59/2023
+Art. 9(1): at least half of all households); and two open ones: a meeting still to come, and
+an online vote running in the villages of the demo's signed-in household representatives (the
+slips printed by ``danchu demo``), who can vote on it.
 
 Everything is created through :mod:`danchu.decisions.services` with the demo's officials,
 village heads and household representatives as actors. The services stamp "now" on creation,
@@ -44,9 +45,14 @@ from danchu.core.text import fold_vi
 from danchu.decisions import elections, services
 from danchu.decisions.models import (
     Ballot,
+    BallotApproval,
     Consent,
+    DismissalPetition,
+    DismissalSignature,
+    ElectionPlan,
     EligibleHousehold,
     Initiative,
+    InnerBallot,
     Matter,
     MatterVillage,
     MeetingAttendance,
@@ -362,6 +368,22 @@ class _Loader:
         self.close(matter)
         self.backdate(matter, held - timedelta(days=3), _at(held, 21, 0), attended=held)
 
+    def dismissal(self, village: Village) -> None:
+        """Decree 59/2023 Art. 9(1): households petition to dismiss the village head; a third
+        of them signed so far (half are needed before it goes to the community)."""
+        petition = elections.dismissal_petition_create(
+            actor=self.official, village=village, route=DismissalPetition.Route.HOUSEHOLDS,
+            head_name=self.names(village, 1, skip=17)[0],
+            reason="Không công khai các khoản thu, chi quỹ thôn theo quy định.",
+        )  # fmt: skip
+        households = self.shuffled(village)
+        signing = households[: len(households) // 3]
+        if signing:
+            elections.dismissal_signatures_record(
+                actor=self.official, petition=petition, household_ids=[h.pk for h in signing],
+                signed_on=self.today - timedelta(days=4),
+            )  # fmt: skip
+
     def online(self, village: Village) -> None:
         """Clause 6 online: the opt-in passed, the vote ran for three days, adopted."""
         from danchu.accounts import services as accounts
@@ -485,6 +507,7 @@ def demo_load(commune: AdministrativeUnit, *, seed: int = 2025) -> DemoDecisions
              loader.online, loader.upcoming]  # fmt: skip
     for n, step in enumerate(steps):
         step(others[n % len(others)])
+    loader.dismissal(others[0])
     loader.running(signed_in)
     result = _summary(commune)
     audit.record(
@@ -528,9 +551,14 @@ def demo_reset(commune: AdministrativeUnit) -> int:
     cascade), then consents and initiatives. The audit trail stays.
     """
     count = Matter.objects.filter(commune=commune).count()
+    ElectionPlan.objects.filter(commune=commune).delete()  # it may protect a petition
+    DismissalSignature.objects.filter(commune=commune).delete()
+    DismissalPetition.objects.filter(commune=commune).delete()
     VoteConflict.objects.filter(commune=commune).delete()
+    BallotApproval.objects.filter(commune=commune).delete()
     Vote.objects.filter(commune=commune).delete()
     SecretChoice.objects.filter(commune=commune).delete()
+    InnerBallot.objects.filter(commune=commune).delete()
     EligibleHousehold.objects.filter(commune=commune).delete()
     Ballot.objects.filter(commune=commune).delete()
     MeetingAttendance.objects.filter(commune=commune).delete()

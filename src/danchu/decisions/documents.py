@@ -275,10 +275,16 @@ def _facts(matter_village: MatterVillage, outcome: MatterOutcome) -> DecisionFac
     rule, article = rules.rule_text(matter.matter_type)
     is_election = any(o.kind == Option.Kind.CANDIDATE for o in options)
     if is_election:
-        if result.winner is not None:
+        if result.elected:
+            # Every elected candidate (a board elects up to its seats), with their own count.
             verdict = (
-                f"Ông (bà) {result.winner.label} được bầu với {result.approvals}/{total} hộ gia "
-                f"đình tán thành ({_share(result.approvals, total)} tổng số hộ gia đình)."
+                "; ".join(
+                    f"Ông (bà) {o.label} được bầu với {result.counts.get(o.pk, 0)}/{total} hộ gia "
+                    f"đình tán thành ({_share(result.counts.get(o.pk, 0), total)} tổng số hộ gia "
+                    "đình)"
+                    for o in result.elected
+                )
+                + "."
             )
         else:
             verdict = (

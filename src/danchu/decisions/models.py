@@ -25,6 +25,7 @@ from danchu.territory.models import AdministrativeUnit, Household, Village
 
 __all__ = [
     "Ballot",
+    "BallotApproval",
     "ClusterPlan",
     "Consent",
     "EligibleHousehold",
@@ -33,6 +34,7 @@ __all__ = [
     "ElectionCandidate",
     "ElectionPlan",
     "Initiative",
+    "InnerBallot",
     "Matter",
     "MatterVillage",
     "MeetingAttendance",
@@ -245,12 +247,13 @@ class Ballot(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     serial = models.CharField(_("serial"), max_length=20)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ISSUED)
-    # The two entries: an option id, "blank" or "spoiled"; and who made them.
-    first_entry = models.CharField(max_length=20, blank=True)
+    # The two entries: an option id, "blank" or "spoiled" (a board election with several seats:
+    # the approved candidates' ids, sorted, comma-separated); and who made them.
+    first_entry = models.CharField(max_length=200, blank=True)
     first_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    second_entry = models.CharField(max_length=20, blank=True)
+    second_entry = models.CharField(max_length=200, blank=True)
     second_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -317,6 +320,32 @@ class Vote(models.Model):
         return f"{self.household_id} → {self.option_id}"
 
 
+class BallotApproval(models.Model):
+    """One candidate approved by a household's vote in a board election with several seats.
+
+    Law 10/2022 Art. 15(5), 21(1): each household may approve up to ``ElectionPlan.seats``
+    candidates. The household still has one :class:`Vote` (its participation, the one-vote
+    constraint; ``option`` empty); each approved candidate is a row here, counted by the tally.
+    """
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="+")
+    matter_village = models.ForeignKey(MatterVillage, on_delete=models.PROTECT, related_name="+")
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="approvals")
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "option"], name="approval_once_per_vote")
+        ]
+        indexes = [
+            models.Index(fields=["matter", "matter_village", "option"], name="approval_tally"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vote_id} → {self.option_id}"
+
+
 class SecretChoice(models.Model):
     """One counted choice of a secret ballot, not linked to any household.
 
@@ -345,6 +374,53 @@ class SecretChoice(models.Model):
         ]
         indexes = [
             models.Index(fields=["matter", "matter_village", "option"], name="secret_choice_tally"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_digest[:12]
+
+
+class InnerBallot(models.Model):
+    """The inner ballot of a secret household paper ballot (double envelope), not linked to any
+    household.
+
+    Law 10/2022 Art. 18(4)(d), 19: the outer envelope is the household's :class:`Ballot` (its
+    serial records the return and the household's participation); the inner ballot inside it
+    carries a pre-printed tracking code and is entered by the counting committee with double
+    entry, without the envelope. Inner ballots are printed as a separate batch in code order
+    and slipped into the envelopes at random, so no row says which household got which code:
+    no household, a random key, and the code's digest published on the bulletin.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="inner_ballots")
+    matter_village = models.ForeignKey(
+        MatterVillage, on_delete=models.PROTECT, related_name="inner_ballots"
+    )
+    # Printed on the inner ballot (and as its QR code); the bulletin shows only its digest.
+    code = models.CharField(max_length=20)
+    tracking_digest = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=10, choices=Ballot.Status.choices, default=Ballot.Status.ISSUED
+    )
+    first_entry = models.CharField(max_length=20, blank=True)
+    first_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    second_entry = models.CharField(max_length=20, blank=True)
+    second_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "matter", "tracking_digest"], name="inner_ballot_unique_code"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["matter_village", "status"], name="inner_ballot_status"),
         ]
 
     def __str__(self) -> str:

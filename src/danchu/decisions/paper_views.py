@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -27,8 +28,8 @@ from django.views.decorators.http import require_safe
 from danchu.accounts.permissions import Action, can, get_for_actor
 from danchu.core.documents import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
 from danchu.core.errors import ApplicationError, NotFound
-from danchu.decisions import attendance, documents, printing, selectors, services
-from danchu.decisions.models import Ballot, Matter, MatterVillage
+from danchu.decisions import attendance, clusters, documents, printing, selectors, services
+from danchu.decisions.models import Ballot, ClusterPlan, Matter, MatterVillage, MeetingSession
 from danchu.decisions.rules import Form
 from danchu.territory.selectors import commune_public
 from danchu.web.forms import add_application_error
@@ -85,9 +86,13 @@ def ballots_print(request: HttpRequest, mv_id: int) -> HttpResponse:
         messages.error(request, _("Issue the ballots first: there is nothing to print."))
         return redirect("decisions:bo_ballots", mv_id=mv.pk)
     paper = request.GET.get("paper", "A5")
+    # A secret matter: the inner ballots by default, the outer envelopes with ?part=envelopes.
+    part = "envelopes" if request.GET.get("part") == "envelopes" else "ballots"
     batch = _batch(request, printing.batch_count(Ballot.objects.filter(matter_village=mv).count()))
     try:
-        pdf = printing.ballots_pdf(mv, paper if paper in printing.PAPER_SIZES else "A5", batch)
+        pdf = printing.ballots_pdf(
+            mv, paper if paper in printing.PAPER_SIZES else "A5", batch, part
+        )
     except documents.DocumentUnavailable:
         return _unavailable(request)
     name = documents.document_filename(mv, f"phieu-lay-y-kien-{batch}", "pdf")
@@ -105,13 +110,29 @@ def attendance_sheet(request: HttpRequest, mv_id: int) -> HttpResponse:
     mv = _matter_village(request, mv_id, Action.MATTER_MANAGE)
     if mv.form != Form.MEETING:
         raise Http404
-    batch = _batch(request, attendance.sheet_batches(mv))
+    session = _session(request, mv)
+    batch = _batch(request, attendance.sheet_batches(mv, session))
     try:
-        pdf = attendance.attendance_sheet_pdf(mv, batch)
+        pdf = attendance.attendance_sheet_pdf(mv, batch, session)
     except documents.DocumentUnavailable:
         return _unavailable(request)
-    name = documents.document_filename(mv, f"danh-sach-du-hop-{batch}", "pdf")
+    part = f"cum-{session.position}-" if session is not None else ""
+    name = documents.document_filename(mv, f"danh-sach-du-hop-{part}{batch}", "pdf")
     return _file(pdf, PDF_CONTENT_TYPE, name, inline=True)
+
+
+def _session(request: HttpRequest, mv: MatterVillage) -> MeetingSession | None:
+    """The cluster session of ``?session=<id>`` (Law 10/2022 Art. 18(3)), or None; 404 for a
+    session of another village or a value that is no id."""
+    value = request.GET.get("session", "")
+    if not value:
+        return None
+    if not (value.isascii() and value.isdecimal() and len(value) <= 10):
+        raise Http404
+    session = MeetingSession.objects.filter(matter_village=mv, pk=int(value)).first()
+    if session is None:
+        raise Http404
+    return session
 
 
 class CheckInForm(forms.Form):
@@ -132,11 +153,17 @@ def check_in(request: HttpRequest, mv_id: int) -> HttpResponse:
     mv = _matter_village(request, mv_id, Action.MATTER_MANAGE if request.method == "POST"
                          else Action.MATTER_VIEW)  # fmt: skip
     status = 200
+    session = _session(request, mv)
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        household = attendance.household_for_code(mv, form.cleaned_data["code"])
+        household = attendance.household_for_code(mv, form.cleaned_data["code"], session)
         if household is None:
-            form.add_error("code", _("This code is not on this meeting's attendance sheet."))
+            message = (
+                _("This code is not on this cluster's attendance sheet.")
+                if session is not None
+                else _("This code is not on this meeting's attendance sheet.")
+            )
+            form.add_error("code", message)
             status = 400
         else:
             try:
@@ -151,7 +178,8 @@ def check_in(request: HttpRequest, mv_id: int) -> HttpResponse:
                     request,
                     _("Household %(code)s is present.") % {"code": household.code},
                 )
-                return redirect("decisions:bo_check_in", mv_id=mv.pk)
+                target = reverse("decisions:bo_check_in", args=[mv.pk])
+                return redirect(f"{target}?session={session.pk}" if session else target)
     elif request.method == "POST":
         status = 400
     mv.refresh_from_db(fields=["present"])
@@ -162,9 +190,18 @@ def check_in(request: HttpRequest, mv_id: int) -> HttpResponse:
         "form": form,
         "is_meeting": mv.form == Form.MEETING,
         "may_manage": can(request.user, Action.MATTER_MANAGE, mv),
-        "sheet_batches": range(1, attendance.sheet_batches(mv) + 1),
+        "sheet_batches": range(1, attendance.sheet_batches(mv, session) + 1),
+        # A meeting by residential cluster: a sheet and a check-in per session.
+        "session": session,
+        "sessions": _session_rows(mv),
     }
     return render(request, "decisions/backoffice/attendance_checkin.html", context, status=status)
+
+
+def _session_rows(mv: MatterVillage) -> list[clusters.SessionRow]:
+    if not ClusterPlan.objects.filter(matter_village=mv).exists():
+        return []
+    return clusters.session_rows(mv)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,6 +8,11 @@ household. Each ballot also carries its serial (:attr:`Ballot.serial`, unique pe
 drawn at random, so not guessable) in print and as a QR code, for the delivery and return
 tracking and for the double entry. The QR code holds the serial only: no name, no address.
 
+A secret matter's household ballot is a double envelope (:mod:`danchu.decisions.secret_paper`):
+the household's sheet is the outer envelope (serial and household code, no question), printed
+with ``part="envelopes"``; the ballot itself is the inner ballot, printed in tracking-code
+order with its code and no household code nor name, to be slipped into the envelopes at random.
+
 The ballot is an official form: its wording is Vietnamese, not translated. A4 (two ballots a
 sheet is the clerk's choice: A5 prints one per A5 page) in Times New Roman / Liberation Serif.
 """
@@ -26,7 +31,7 @@ from danchu.decisions.documents import (
     kind_word,
     moment_text,
 )
-from danchu.decisions.models import Ballot, MatterVillage, Option
+from danchu.decisions.models import Ballot, InnerBallot, MatterVillage, Option
 from danchu.disclosure.notice import qr_data_uri
 
 __all__ = [
@@ -36,6 +41,7 @@ __all__ = [
     "DocumentUnavailable",
     "ballot_sheets",
     "batch_count",
+    "inner_ballot_sheets",
     "ballots_html",
     "ballots_pdf",
 ]
@@ -78,7 +84,20 @@ def ballot_sheets(matter_village: MatterVillage, batch: int = 1) -> list[BallotS
     ]
 
 
-def _context(matter_village: MatterVillage, paper: str, batch: int) -> dict[str, object]:
+def inner_ballot_sheets(matter_village: MatterVillage, batch: int = 1) -> list[BallotSheet]:
+    """A secret matter's inner ballots in code order (no household), the ``batch``-th hundred."""
+    start = (max(1, batch) - 1) * BATCH_SIZE
+    codes = (
+        InnerBallot.objects.filter(matter_village=matter_village)
+        .order_by("code")
+        .values_list("code", flat=True)[start : start + BATCH_SIZE]
+    )
+    return [BallotSheet(serial=code, household_code="", qr=qr_data_uri(code)) for code in codes]
+
+
+def _context(
+    matter_village: MatterVillage, paper: str, batch: int, part: str = "ballots"
+) -> dict[str, object]:
     mv = matter_village
     matter = mv.matter
     village = mv.village
@@ -99,18 +118,29 @@ def _context(matter_village: MatterVillage, paper: str, batch: int) -> dict[str,
         "matter": matter,
         "options": options,
         "deadline": moment_text(mv.closes_at),
-        "sheets": ballot_sheets(mv, batch),
+        "secret": matter.secret,
+        "envelopes": matter.secret and part == "envelopes",
+        "sheets": (
+            inner_ballot_sheets(mv, batch)
+            if matter.secret and part != "envelopes"
+            else ballot_sheets(mv, batch)
+        ),
     }
 
 
-def ballots_html(matter_village: MatterVillage, paper: str = "A5", batch: int = 1) -> str:
-    """A batch of the village's issued ballots as HTML for the PDF engine, one per page."""
-    context = _context(matter_village, paper, batch)
+def ballots_html(
+    matter_village: MatterVillage, paper: str = "A5", batch: int = 1, part: str = "ballots"
+) -> str:
+    """A batch of the village's issued ballots as HTML for the PDF engine, one per page (a
+    secret matter: its inner ballots, or with ``part="envelopes"`` its outer envelopes)."""
+    context = _context(matter_village, paper, batch, part)
     with translation.override("vi"):
         return render_to_string("decisions/documents/ballots.html", context)
 
 
-def ballots_pdf(matter_village: MatterVillage, paper: str = "A5", batch: int = 1) -> bytes:
+def ballots_pdf(
+    matter_village: MatterVillage, paper: str = "A5", batch: int = 1, part: str = "ballots"
+) -> bytes:
     """The ballots as PDF bytes (:class:`DocumentUnavailable` where WeasyPrint cannot run)."""
-    html = ballots_html(matter_village, paper, batch)
+    html = ballots_html(matter_village, paper, batch, part)
     return render_pdf(html, unavailable=DocumentUnavailable)

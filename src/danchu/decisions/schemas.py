@@ -221,7 +221,7 @@ class BulletinLineOut(Schema):
     village_code: str
     village: str
     tracking_digest: str = Field(description="SHA-256 of '<matter id>:<tracking code>'.")
-    option_id: int
+    option_id: int | None = Field(description="Empty for a blank or spoiled paper ballot.")
     option: str
 
 

@@ -20,7 +20,9 @@ from danchu.core.errors import PermissionDenied
 from danchu.decisions import rules
 from danchu.decisions.models import (
     Ballot,
+    BallotApproval,
     ElectionPlan,
+    InnerBallot,
     Matter,
     MatterVillage,
     Option,
@@ -99,14 +101,25 @@ def tally(matter: Matter) -> dict[int, dict[int, int]]:
     """
     counts: dict[int, dict[int, int]] = defaultdict(dict)
     source = SecretChoice.objects if matter.secret else Vote.objects
-    rows = (
+    rows = list(
         source.filter(matter=matter)
         .values_list("matter_village_id", "option_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for village_id, option_id, n in rows:
-        counts[village_id][option_id] = n
+        if option_id is not None:  # a multi-seat board ballot's vote: its approvals count
+            counts[village_id][option_id] = n
+    if not matter.secret and any(option_id is None for _v, option_id, _n in rows):
+        # Law 10/2022 Art. 15(5): a household's ballot approves up to ``seats`` candidates.
+        approvals = (
+            BallotApproval.objects.filter(matter=matter)
+            .values_list("matter_village_id", "option_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for village_id, option_id, n in approvals:
+            counts[village_id][option_id] = n
     for village in MatterVillage.objects.filter(matter=matter, form=Form.MEETING):
         for option_id, n in (village.hand_counts or {}).items():
             counts[village.pk][int(option_id)] = int(n)
@@ -161,6 +174,7 @@ def _village_outcome(
     options: list[Option],
     ballots: dict[str, int],
     seats: int = 1,
+    inner: dict[str, int] | None = None,
 ) -> VillageOutcome:
     total = village.total_households
     candidates = [o for o in options if o.kind == Option.Kind.CANDIDATE]
@@ -186,24 +200,32 @@ def _village_outcome(
             village, counts, approvals, winner, adopted, village.present, elected=elected
         )
     # Blank and spoiled ballots are households that took part: they count in the turnout (and
-    # the record's form 04), never as approvals.
-    blank, spoiled = ballots.get(Ballot.Status.BLANK, 0), ballots.get(Ballot.Status.SPOILED, 0)
+    # the record's form 04), never as approvals. In a secret paper ballot they are inner
+    # ballots (the outer envelopes only record the return).
+    marks = ballots if inner is None else inner
+    blank, spoiled = marks.get(Ballot.Status.BLANK, 0), marks.get(Ballot.Status.SPOILED, 0)
     not_back = ballots.get(Ballot.Status.ISSUED, 0) + ballots.get(Ballot.Status.DELIVERED, 0)
     issued = sum(ballots.values())
-    turnout = sum(counts.values()) + blank + spoiled
+    # A multi-seat board ballot counts several approvals per household: its turnout is the
+    # ballots counted, not the approvals.
+    voted = ballots.get(Ballot.Status.COUNTED, 0) if seats > 1 else sum(counts.values())
+    turnout = voted + blank + spoiled
     return VillageOutcome(
         village, counts, approvals, winner, adopted, turnout,
         issued=issued, returned=issued - not_back, blank=blank, spoiled=spoiled, elected=elected,
     )  # fmt: skip
 
 
-def _ballot_statuses(villages: list[MatterVillage]) -> dict[int, dict[str, int]]:
-    """Ballots per village and status, in one ``GROUP BY`` (none asked without paper)."""
+def _ballot_statuses(
+    villages: list[MatterVillage], model: type[Ballot] | type[InnerBallot] = Ballot
+) -> dict[int, dict[str, int]]:
+    """Ballots (or a secret ballot's inner ballots) per village and status, in one
+    ``GROUP BY`` (none asked without paper)."""
     paper = [v.pk for v in villages if v.form == Form.BALLOT]
     found: dict[int, dict[str, int]] = defaultdict(dict)
     if paper:
         rows = (
-            Ballot.objects.filter(matter_village_id__in=paper)
+            model.objects.filter(matter_village_id__in=paper)
             .values_list("matter_village_id", "status")
             .annotate(n=Count("id"))
             .order_by()
@@ -223,8 +245,8 @@ def election_seats(matter: Matter) -> dict[int, int]:
 
 
 def matter_outcome(matter: Matter) -> MatterOutcome:
-    """The outcome of each village and of the matter (four queries; five with paper ballots, one
-    more for an election's seats)."""
+    """The outcome of each village and of the matter (four queries; five with paper ballots, six
+    with a secret ballot's inner ballots, one more for an election's seats)."""
     options = list(Option.objects.filter(matter=matter).order_by("position"))
     seats = election_seats(matter) if any(o.kind == Option.Kind.CANDIDATE for o in options) else {}
     counts = tally(matter)
@@ -232,10 +254,17 @@ def matter_outcome(matter: Matter) -> MatterOutcome:
         MatterVillage.objects.filter(matter=matter).select_related("village").order_by("village")
     )
     ballots = _ballot_statuses(villages)
+    inner = _ballot_statuses(villages, InnerBallot) if matter.secret else None
     outcomes = [
         _village_outcome(
-            matter, v, counts.get(v.pk, {}), options, ballots.get(v.pk, {}), seats.get(v.pk, 1)
-        )
+            matter,
+            v,
+            counts.get(v.pk, {}),
+            options,
+            ballots.get(v.pk, {}),
+            seats.get(v.pk, 1),
+            None if inner is None else inner.get(v.pk, {}),
+        )  # fmt: skip
         for v in villages
     ]
     rule, article = rules.rule_text(matter.matter_type)
@@ -287,56 +316,81 @@ def matter_types_needing_meeting() -> frozenset[int]:
 
 @dataclass(frozen=True)
 class BulletinLine:
-    """One counted secret choice: the village, the tracking code's digest and the option."""
+    """One counted secret ballot: the village, the tracking code's digest and the option — or,
+    for a blank or spoiled inner paper ballot, no option and its ``mark``."""
 
     village_code: str
     village_name: str
     matter_village_id: int
     tracking_digest: str
-    option_id: int
+    option_id: int | None
     option_label: str
+    mark: str = ""  # "blank" or "spoiled" (inner paper ballots only)
+
+    @property
+    def canonical_choice(self) -> int | str:
+        return self.option_id if self.option_id is not None else self.mark
+
+
+_CHOICE_FIELDS = (
+    "matter_village__village__code",
+    "matter_village__village__name",
+    "matter_village_id",
+    "tracking_digest",
+    "option_id",
+    "option__label",
+)
+_MARKED = (Ballot.Status.BLANK, Ballot.Status.SPOILED)
+
+
+def _marked_lines(rows: Any) -> list[BulletinLine]:
+    labels = dict(Ballot.Status.choices)
+    return [
+        BulletinLine(code, name, mv_id, digest, None, str(labels[status]), str(status))
+        for code, name, mv_id, digest, status in rows
+    ]
+
+
+def _marked_inner(matter: Matter) -> QuerySet[InnerBallot]:
+    return InnerBallot.objects.filter(matter=matter, status__in=_MARKED)
+
+
+_MARK_FIELDS = (*_CHOICE_FIELDS[:4], "status")
 
 
 def bulletin(matter: Matter) -> list[BulletinLine]:
-    """Every counted choice of a secret ballot, by village then digest (one query). No
-    household, user or time is in it: only what a household needs to find its own ballot and
-    anyone needs to recount."""
-    rows = (
-        SecretChoice.objects.filter(matter=matter)
-        .values_list(
-            "matter_village__village__code",
-            "matter_village__village__name",
-            "matter_village_id",
-            "tracking_digest",
-            "option_id",
-            "option__label",
-        )  # fmt: skip
-        .order_by("matter_village__village__code", "matter_village_id", "tracking_digest")
-    )
-    return [BulletinLine(*row) for row in rows]
+    """Every counted ballot of a secret ballot, by village then digest (one query; two with
+    paper ballots: their blank and spoiled inner ballots). No household, user or time is in
+    it: only what a household needs to find its own ballot and anyone needs to recount."""
+    rows = SecretChoice.objects.filter(matter=matter).values_list(*_CHOICE_FIELDS)
+    lines = [BulletinLine(*row) for row in rows]
+    if MatterVillage.objects.filter(matter=matter, form=Form.BALLOT).exists():
+        lines += _marked_lines(_marked_inner(matter).values_list(*_MARK_FIELDS))
+    lines.sort(key=lambda ln: (ln.village_code, ln.matter_village_id, ln.tracking_digest))
+    return lines
 
 
 def bulletin_lookup(matter: Matter, digest: str) -> BulletinLine | None:
     """The bulletin line of one tracking-code digest, or None."""
     row = (
         SecretChoice.objects.filter(matter=matter, tracking_digest=digest)
-        .values_list(
-            "matter_village__village__code",
-            "matter_village__village__name",
-            "matter_village_id",
-            "tracking_digest",
-            "option_id",
-            "option__label",
-        )  # fmt: skip
+        .values_list(*_CHOICE_FIELDS)
         .first()
     )
-    return BulletinLine(*row) if row is not None else None
+    if row is not None:
+        return BulletinLine(*row)
+    marked = _marked_lines(
+        _marked_inner(matter).filter(tracking_digest=digest).values_list(*_MARK_FIELDS)[:1]
+    )
+    return marked[0] if marked else None
 
 
 def bulletin_totals(lines: list[BulletinLine]) -> dict[int, dict[int, int]]:
     """The tally recounted from the bulletin alone: ``{matter_village id: {option id: n}}``."""
     totals: dict[int, dict[int, int]] = defaultdict(dict)
     for line in lines:
+        if line.option_id is None:  # a blank or spoiled paper ballot: turnout, not a count
+            continue
         per_village = totals[line.matter_village_id]
         per_village[line.option_id] = per_village.get(line.option_id, 0) + 1
     return dict(totals)
@@ -344,11 +398,12 @@ def bulletin_totals(lines: list[BulletinLine]) -> dict[int, dict[int, int]]:
 
 def bulletin_canonical(matter_id: int, lines: list[BulletinLine]) -> str:
     """The text whose SHA-256 seals the bulletin: compact JSON, keys sorted, of
-    ``{"matter": id, "ballots": [[village code, digest, option id], ...]}`` in bulletin order.
+    ``{"matter": id, "ballots": [[village code, digest, option id], ...]}`` in bulletin order
+    (a blank or spoiled paper ballot has ``"blank"`` or ``"spoiled"`` for the option id).
     The JSON download carries the same list, so anyone can recompute the seal."""
     payload = {
         "matter": matter_id,
-        "ballots": [[ln.village_code, ln.tracking_digest, ln.option_id] for ln in lines],
+        "ballots": [[ln.village_code, ln.tracking_digest, ln.canonical_choice] for ln in lines],
     }
     return json.dumps(payload, sort_keys=True, separators=(",", ":"))
 

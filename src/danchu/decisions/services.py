@@ -527,16 +527,18 @@ def _plan_errors(
 PLAN_AHEAD_DAYS = 366
 
 
-# A paper ballot entered per household (double entry on the household's ballot) would link
-# the household to its choice: a secret matter is decided at a meeting or online.
-def _secret_paper_refusal() -> Refusal:
-    return Refusal(
-        _(
-            "A secret ballot is held at the meeting (counted by the counting committee) or "
-            "online with tracking codes; household paper ballots are not available for a "
-            "secret matter."
+def _secret_envelope_refusal() -> ApplicationError:
+    # Law 10/2022 Art. 18(4)(d): a secret matter's household ballot is a double envelope; the
+    # household's own ballot (the outer envelope) only records the return.
+    return _refuse(
+        Refusal(
+            _(
+                "In a secret ballot the household's envelope only records its return: enter "
+                "the inner ballots by their tracking code."
+            ),
+            "Luật 10/2022 Điều 18(4)(d)",
         ),
-        "Luật 10/2022 Điều 18(4)(d)",
+        "secret_envelope",
     )
 
 
@@ -603,8 +605,6 @@ def matter_open(
     snapshot: list[EligibleHousehold] = []
     for mv, plan, team_names in chosen:
         prefix = _village_prefix(mv, many)
-        if matter.secret and plan.form == Form.BALLOT:
-            raise ApplicationError(prefix + str(_secret_paper_refusal()), code="secret_paper")
         eligible = list(eligible_households(mv).values_list("pk", flat=True))
         total = len(eligible)
         if total == 0:
@@ -1002,8 +1002,6 @@ def matter_switch_to_ballot(
             ),
             "meeting_reachable",
         )
-    if matter.secret:
-        raise _refuse(_secret_paper_refusal(), "secret_paper")
     refusal = rules.form_refusal(matter.matter_type, Form.BALLOT, meeting_unreachable=True)
     if refusal is not None:  # pragma: no cover - the rules allow the fallback for every type
         raise _refuse(refusal, "form_refused")
@@ -1133,6 +1131,10 @@ def ballots_issue(*, actor: Any, matter_village: MatterVillage) -> list[Ballot]:
             continue
     else:  # pragma: no cover - three collisions of 32**6 serials in a row
         raise ApplicationError(_("Please try again."), code="retry")
+    if mv.matter.secret:  # the double envelope: one inner ballot per envelope issued now
+        from danchu.decisions import secret_paper
+
+        secret_paper.inner_ballots_issue(mv, len(ballots))
     issued = Ballot.objects.filter(matter_village=mv).count()
     audit.record(
         actor=actor, action="decisions.ballots.issue", obj=mv, commune_id=mv.commune_id,
@@ -1176,6 +1178,10 @@ def ballot_mark(*, actor: Any, ballot: Ballot, status: str) -> Ballot:
     before = ballot.status
     ballot.status = status
     ballot.save(update_fields=["status"])
+    if status == Ballot.Status.RETURNED and mv.matter.secret:
+        from danchu.decisions import secret_paper
+
+        secret_paper.envelope_returned(actor=actor, mv=mv, ballot=ballot)
     audit.record(
         actor=actor, action="decisions.ballot.mark", obj=ballot, commune_id=ballot.commune_id,
         before={"status": before}, after={"status": status, "serial": ballot.serial},
@@ -1197,6 +1203,19 @@ def _clean_entry(matter: Matter, entry: Any) -> tuple[str, Option | None]:
             fields={"entry": [_("Choose an option of this matter, blank or spoiled.")]},
         )  # fmt: skip
     return str(option.pk), option
+
+
+def _clean_ballot_entry(mv: MatterVillage, entry: Any) -> tuple[str, Option | None, list[Option]]:
+    """A ballot's entry; in a board election with several seats, the approved candidates."""
+    from danchu.decisions import board_votes
+
+    seats = board_votes.seats_of(mv)
+    text = str(entry).strip().lower() if isinstance(entry, (str, int)) else ""
+    if seats == 1 or text in (BLANK, SPOILED):
+        value, option = _clean_entry(mv.matter, entry)
+        return value, option, []
+    value, approved = board_votes.clean_approvals(mv, entry, seats)
+    return value, None, approved
 
 
 def _existing_vote(matter_id: int, household_id: int) -> Vote | None:
@@ -1245,7 +1264,7 @@ def _store_vote(
     actor: Any,
     mv: MatterVillage,
     household_id: int,
-    option: Option,
+    option: Option | None,
     channel: str,
     other_opinion: str = "",
     ballot: Ballot | None = None,
@@ -1283,8 +1302,19 @@ def _store_vote(
 
 
 def _finish_ballot(
-    *, actor: Any, mv: MatterVillage, ballot: Ballot, entry: str, option: Option | None
-) -> BallotEntry:
+    *, actor: Any, mv: MatterVillage, ballot: Ballot, entry: str, option: Option | None,
+    approved: Sequence[Option] = (),
+) -> BallotEntry:  # fmt: skip
+    if approved:  # a board election with several seats: one vote, one row per candidate
+        from danchu.decisions import board_votes
+
+        stored = _store_vote(
+            actor=actor, mv=mv, household_id=ballot.household_id, option=None,
+            channel=Vote.Channel.BALLOT, ballot=ballot,
+        )  # fmt: skip
+        if isinstance(stored, Vote):
+            board_votes.approvals_store(stored, approved)
+        return _ballot_stored(ballot, stored)
     if option is None:
         ballot.status = Ballot.Status.BLANK if entry == BLANK else Ballot.Status.SPOILED
         ballot.save()
@@ -1293,6 +1323,10 @@ def _finish_ballot(
         actor=actor, mv=mv, household_id=ballot.household_id, option=option,
         channel=Vote.Channel.BALLOT, ballot=ballot,
     )  # fmt: skip
+    return _ballot_stored(ballot, stored)
+
+
+def _ballot_stored(ballot: Ballot, stored: Vote | VoteConflict) -> BallotEntry:
     if isinstance(stored, VoteConflict):
         # The entry is verified but not counted until the committee resolves the conflict.
         ballot.status = Ballot.Status.RETURNED
@@ -1316,7 +1350,9 @@ def ballot_enter(*, actor: Any, ballot: Ballot, entry: Any) -> BallotEntry:
     require(actor, Action.BALLOT_ENTER, ballot.matter_village)
     mv, ballot = _lock_ballot(ballot)
     _expect_open_village(mv, Form.BALLOT)
-    value, option = _clean_entry(mv.matter, entry)
+    if mv.matter.secret:
+        raise _secret_envelope_refusal()
+    value, option, approved = _clean_ballot_entry(mv, entry)
     if ballot.status == Ballot.Status.MISMATCH:
         raise WrongState(
             _("The two entries of this ballot differ: it must be resolved."), code="mismatch"
@@ -1338,7 +1374,9 @@ def ballot_enter(*, actor: Any, ballot: Ballot, entry: Any) -> BallotEntry:
             )
         ballot.second_entry, ballot.second_by = value, person
         if value == ballot.first_entry:
-            result = _finish_ballot(actor=actor, mv=mv, ballot=ballot, entry=value, option=option)
+            result = _finish_ballot(
+                actor=actor, mv=mv, ballot=ballot, entry=value, option=option, approved=approved
+            )
             result.step = "matched"
         else:
             ballot.status = Ballot.Status.MISMATCH
@@ -1360,7 +1398,9 @@ def ballot_resolve(*, actor: Any, ballot: Ballot, entry: Any, reason: str) -> Ba
     require(actor, Action.MATTER_MANAGE, ballot.matter_village)
     mv, ballot = _lock_ballot(ballot)
     _expect_open_village(mv, Form.BALLOT)
-    value, option = _clean_entry(mv.matter, entry)
+    if mv.matter.secret:
+        raise _secret_envelope_refusal()
+    value, option, approved = _clean_ballot_entry(mv, entry)
     errors = _Errors()
     reason = _check_text(errors, "reason", reason, REASON_MAX, required=True)
     errors.raise_if_any()
@@ -1372,7 +1412,9 @@ def ballot_resolve(*, actor: Any, ballot: Ballot, entry: Any, reason: str) -> Ba
             _("A third person, not one of the two who entered it, resolves the ballot."),
             code="same_person",
         )
-    result = _finish_ballot(actor=actor, mv=mv, ballot=ballot, entry=value, option=option)
+    result = _finish_ballot(
+        actor=actor, mv=mv, ballot=ballot, entry=value, option=option, approved=approved
+    )
     result.step = "resolved"
     audit.record(
         actor=actor, action="decisions.ballot.resolve", obj=ballot, commune_id=ballot.commune_id,
@@ -1621,11 +1663,18 @@ def conflict_resolve(*, actor: Any, conflict: VoteConflict, keep: str, reason: s
                 status=Ballot.Status.COUNTED,
             ).update(status=Ballot.Status.RETURNED)  # fmt: skip
             existing.delete()
-        Vote.objects.create(
+        kept = Vote.objects.create(
             commune_id=matter.commune_id, matter=matter, matter_village=new_mv,
             household_id=conflict.household_id, option=conflict.option,
             channel=conflict.channel, cast_by=_person(actor),
         )  # fmt: skip
+        if conflict.ballot is not None and conflict.option is None and not matter.secret:
+            # A multi-seat board ballot: its verified entry lists the approved candidates.
+            from danchu.decisions import board_votes
+
+            board_votes.approvals_store(
+                kept, board_votes.entry_options(new_mv, conflict.ballot.second_entry)
+            )
         if conflict.ballot is not None:
             conflict.ballot.status = Ballot.Status.COUNTED
             conflict.ballot.save(update_fields=["status"])
@@ -1669,6 +1718,12 @@ def _closing_refusal(matter: Matter, villages: Sequence[MatterVillage]) -> None:
             )
         if mv.form != Form.BALLOT:
             continue
+        if matter.secret:
+            from danchu.decisions import secret_paper
+
+            secret_paper.closing_refusal(mv, prefix)
+            _witnesses_refusal(mv, prefix)
+            continue
         ballots = Ballot.objects.filter(matter_village=mv)
         mismatched = ballots.filter(status=Ballot.Status.MISMATCH).count()
         if mismatched:
@@ -1684,14 +1739,18 @@ def _closing_refusal(matter: Matter, villages: Sequence[MatterVillage]) -> None:
                 + _("%(count)s returned ballots are not entered twice yet.") % {"count": pending},
                 code="ballots_pending",
             )
-        if len(mv.witnesses or []) != rules.WITNESSES:
-            raise _refuse(
-                Refusal(
-                    prefix + _("Two household representatives witness the count."),
-                    "Nghị định 59/2023 Điều 4(6)",
-                ),
-                "witnesses_missing",
-            )
+        _witnesses_refusal(mv, prefix)
+
+
+def _witnesses_refusal(mv: MatterVillage, prefix: str) -> None:
+    if len(mv.witnesses or []) != rules.WITNESSES:
+        raise _refuse(
+            Refusal(
+                prefix + _("Two household representatives witness the count."),
+                "Nghị định 59/2023 Điều 4(6)",
+            ),
+            "witnesses_missing",
+        )
 
 
 def _meeting_closing_refusal(mv: MatterVillage, prefix: str) -> None:

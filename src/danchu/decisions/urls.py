@@ -11,6 +11,7 @@ from danchu.decisions import (
     initiative_views,
     paper_views,
     public_views,
+    secret_paper_views,
 )
 from danchu.decisions import election_views as ev
 
@@ -69,6 +70,11 @@ urlpatterns = [
         "quan-ly/bieu-quyet/thon/<int:mv_id>/phieu/chung-kien/",
         bo.witnesses_record,
         name="bo_witnesses",
+    ),
+    path(
+        "quan-ly/bieu-quyet/thon/<int:mv_id>/phieu-kin/",
+        secret_paper_views.inner_ballots,
+        name="bo_inner_ballots",
     ),
     # Printed papers and the meeting's check-in (decisions.paper_views).
     path(

@@ -23,10 +23,10 @@ from danchu.core.errors import NotFound
 from danchu.disclosure.api import PUBLIC, PUBLIC_OPENAPI
 from danchu.oversight import selectors, services
 from danchu.oversight.schemas import (
-    RecommendationAnswerIn,
     CloseIn,
-    OversightFiguresOut,
     FiguresQuery,
+    OversightFiguresOut,
+    RecommendationAnswerIn,
     RecommendationFilters,
     RecommendationOut,
     RecommendationPage,

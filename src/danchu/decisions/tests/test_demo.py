@@ -141,3 +141,16 @@ def test_danchu_demo_twice_does_not_duplicate_and_reset_rebuilds(can_loc):
     # --reset removes the matters, votes and ballots before the villages and accounts.
     call_command("demo", households=150, reset=True, stdout=StringIO())
     assert counts == (Matter.objects.count(), MatterVillage.objects.count(), Vote.objects.count())
+
+
+def test_the_demo_has_a_dismissal_petition_collecting_signatures(can_loc):
+    from danchu.decisions import demo, elections
+    from danchu.decisions.models import DismissalPetition
+
+    demo.demo_load(can_loc)
+    petition = DismissalPetition.objects.get(commune=can_loc)
+    signing, total = elections.dismissal_signatures(petition)
+    assert petition.status == DismissalPetition.Status.COLLECTING
+    assert 0 < signing * 2 < total  # below half (Decree 59/2023 Art. 9(1))
+    demo.demo_reset(can_loc)
+    assert not DismissalPetition.objects.filter(commune=can_loc).exists()

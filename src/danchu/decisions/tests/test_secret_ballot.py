@@ -19,14 +19,13 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
-from danchu.core.errors import ApplicationError, ValidationFailed
+from danchu.core.errors import ValidationFailed
 from danchu.core.models import AuditEntry
 from danchu.decisions import selectors, services
 from danchu.decisions.models import Matter, Option, SecretChoice, Vote
 from danchu.decisions.rules import Form
 from danchu.decisions.tests.factories import (
     TEAM,
-    days_ago,
     deadline_passes,
     households_of,
     in_hours,
@@ -214,26 +213,6 @@ def test_the_close_seals_the_bulletin_and_a_recount_gives_the_hash(client, secre
     SecretChoice.objects.filter(option__kind=OTHER).update(option=option(matter))
     lines = selectors.bulletin(matter)
     assert selectors.bulletin_digest(matter.pk, lines) != matter.bulletin_hash
-
-
-def test_a_meeting_or_online_only_no_paper_ballot_in_a_secret_matter(commune, official):
-    village = make_village(commune, households=3)
-    matter = make_matter(official, [village], secret=True)
-    with pytest.raises(ApplicationError) as exc:
-        services.matter_open(
-            actor=official, matter=matter, form=Form.BALLOT, notice_on=days_ago(2),
-            held_on=days_ago(0), closes_at=in_hours(24), team=TEAM,
-        )  # fmt: skip
-    assert exc.value.code == "secret_paper"
-    assert "18(4)(d)" in exc.value.message
-    open_meeting(official, matter)
-    mv = matter_village(matter, village)
-    with pytest.raises(ApplicationError) as exc:
-        services.matter_switch_to_ballot(
-            actor=official, matter_village=mv, held_on=days_ago(0), closes_at=in_hours(48),
-            team=TEAM, notice_on=days_ago(2),
-        )  # fmt: skip
-    assert exc.value.code == "secret_paper"  # nobody attended: the fallback would apply
 
 
 # --- the public bulletin page and downloads --------------------------------------------------
