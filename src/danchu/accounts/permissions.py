@@ -90,6 +90,14 @@ class Action(StrEnum):
     VOTE_CAST = "vote.cast"  # a household representative, for their household
     INITIATIVE_CREATE = "initiative.create"  # a resident proposes (Art. 16(3))
     CONSENT_GIVE = "consent.give"  # a household representative consents
+    # Dân tham gia ý kiến — consultations (Law 10/2022 Art. 25–29). Reading what is published
+    # needs no permission: these are the back office, the official's writes and the resident's.
+    CONSULTATION_LIST = "consultation.list"  # drafts and every consultation's progress
+    CONSULTATION_VIEW = "consultation.view"  # the opinions with their authors
+    CONSULTATION_CREATE = "consultation.create"
+    CONSULTATION_MANAGE = "consultation.manage"  # publish, close, synthesis, decision, Art. 27
+    OPINION_ENTER = "opinion.enter"  # an opinion received on paper or at a meeting
+    OPINION_SUBMIT = "opinion.submit"  # a resident's own opinion on the web
 
 
 class Scope(StrEnum):
@@ -121,6 +129,10 @@ _DISCLOSURE_WRITE = {
 _DECISIONS = {
     A.MATTER_LIST, A.MATTER_VIEW, A.MATTER_CREATE, A.MATTER_MANAGE, A.BALLOT_ENTER,
 }  # fmt: skip
+# Dân tham gia ý kiến — consultations: the commune government consults and answers (Art. 28);
+# village heads and the Front collect opinions at meetings (Art. 26(1)) and enter them.
+_CONSULTATION_READ = {A.CONSULTATION_LIST, A.CONSULTATION_VIEW}
+_CONSULTATION_WRITE = {A.CONSULTATION_CREATE, A.CONSULTATION_MANAGE, A.OPINION_ENTER}
 # Residents ask for information (Art. 14) and follow their own requests.
 _RESIDENT_REQUESTS = {
     A.INFO_REQUEST_CREATE: Scope.COMMUNE,
@@ -142,6 +154,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _DISCLOSURE_READ
         | _DISCLOSURE_WRITE
         | _DECISIONS
+        | _CONSULTATION_READ
+        | _CONSULTATION_WRITE
         | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE, A.MATTER_COMMUNE_WIDE},
     ),
     # Officials enter the commune's working-day adjustments (the province's or the
@@ -153,6 +167,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _DISCLOSURE_READ
         | _DISCLOSURE_WRITE
         | _DECISIONS
+        | _CONSULTATION_READ
+        | _CONSULTATION_WRITE
         | {A.CALENDAR_MANAGE},
     ),
     # A village head keeps the village's household list and hands out sign-in slips; posts
@@ -163,7 +179,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _DISCLOSURE_READ
         | {A.HOUSEHOLD_UPDATE, A.RESIDENT_UPDATE, A.SLIP_ISSUE, A.HOUSEHOLD_EXPORT}
         | {A.PUBLISHING_RECORD_CREATE, A.PUBLISHING_RECORD_UPDATE}
-        | _DECISIONS,
+        | _DECISIONS
+        | {A.OPINION_ENTER},
     ),
     # The Front and the boards see the commune's structure, not personal data. The Front
     # supervises the publicity results (Art. 14(4)); the inspection board too (Art. 35).
@@ -171,7 +188,9 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         Scope.COMMUNE,
         {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER, A.DISCLOSURE_EXPORT}
         | _DISCLOSURE_READ
-        | {A.MATTER_LIST, A.MATTER_VIEW},
+        | {A.MATTER_LIST, A.MATTER_VIEW}
+        | _CONSULTATION_READ
+        | {A.OPINION_ENTER},
     ),
     Role.INSPECTION_BOARD: _at(
         Scope.COMMUNE,
@@ -193,6 +212,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         A.VOTE_CAST: Scope.HOUSEHOLD,
         A.CONSENT_GIVE: Scope.HOUSEHOLD,
         A.INITIATIVE_CREATE: Scope.COMMUNE,
+        A.OPINION_SUBMIT: Scope.COMMUNE,
     },
     Role.RESIDENT: {
         A.VILLAGE_LIST: Scope.COMMUNE,
@@ -201,6 +221,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         **_RESIDENT_REQUESTS,
         # Art. 16(3): any resident may propose a matter to the community.
         A.INITIATIVE_CREATE: Scope.COMMUNE,
+        # Art. 25: residents give opinions on the commune's drafts.
+        A.OPINION_SUBMIT: Scope.COMMUNE,
     },
     # Steering readers above the commune read figures and structure, never personal data.
     Role.PROVINCE_READER: _at(

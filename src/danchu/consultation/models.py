@@ -46,10 +46,10 @@ class Consultation(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     disclosure = models.ForeignKey(
-        "disclosure.Disclosure", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "disclosure.Disclosure", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     matter = models.ForeignKey(
-        "decisions.Matter", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "decisions.Matter", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     published_on = models.DateField(_("published on"), null=True, blank=True)
     closes_on = models.DateField(_("last day for opinions"), null=True, blank=True)

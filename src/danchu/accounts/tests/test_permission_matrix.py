@@ -17,6 +17,7 @@ from django.db.models import Model
 from danchu.accounts.models import Role, RoleAssignment
 from danchu.accounts.permissions import POLICY, Action, Scope, can, get_for_actor, restrict
 from danchu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from danchu.consultation.models import Consultation
 from danchu.core import audit
 from danchu.core.errors import NotFound, PermissionDenied
 from danchu.core.models import AuditEntry
@@ -76,6 +77,12 @@ TARGETS: dict[Action, str] = {
     Action.VOTE_CAST: "household",  # the representative votes for their household
     Action.INITIATIVE_CREATE: "commune",
     Action.CONSENT_GIVE: "household",
+    Action.CONSULTATION_LIST: "consultation",
+    Action.CONSULTATION_VIEW: "consultation",
+    Action.CONSULTATION_CREATE: "commune",
+    Action.CONSULTATION_MANAGE: "consultation",
+    Action.OPINION_ENTER: "consultation",  # entered into the commune's consultation
+    Action.OPINION_SUBMIT: "consultation",
 }
 
 MODELS: dict[str, type[Model]] = {
@@ -90,6 +97,7 @@ MODELS: dict[str, type[Model]] = {
     "inforequest": InformationRequest,
     "matter": Matter,
     "mattervillage": MatterVillage,
+    "consultation": Consultation,
 }
 
 
@@ -154,6 +162,10 @@ def _build_world() -> World:
             RoleAssignmentFactory(user=user, role=role, commune=a, village=village)
     _add_disclosures(world, a, b, a1, a2, b1)
     _add_matters(world, a, b, a1, a2, b1)
+    world.objects["consultation"] = [
+        Obj(Consultation.objects.create(commune=c, category=1, title="t", period_days=20), side)
+        for c, side in ((a, "A"), (b, "B"))
+    ]
     # Commune B has people in every role too: they must never reach A's rows (checked by the
     # B-side of the same assertions, from A's point of view).
     RoleAssignmentFactory(role=Role.COMMUNE_CHAIR, commune=b)
@@ -235,7 +247,15 @@ def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
     if scope == Scope.VILLAGE:
         # Commune-wide objects (the commune, its profile, its trail) are containers a village
         # role acts within; village-bound rows must be in the role's own village (village 1).
-        if kind in {"commune", "profile", "audit", "disclosure", "inforequest", "matter"}:
+        if kind in {
+            "commune",
+            "profile",
+            "audit",
+            "disclosure",
+            "inforequest",
+            "matter",
+            "consultation",
+        }:
             return True
         return obj.village == 1
     if scope == Scope.PERSON:
