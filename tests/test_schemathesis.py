@@ -39,6 +39,14 @@ STATE_DEPENDENT = {
     # against today (not in the future, not lapsed) and its household against the village.
     "POST /api/v1/communes/{code}/initiatives",
     "POST /api/v1/initiatives/{initiative_id}/consents",
+    # Consultations: the plan's issue date is judged against today, the villages, section and
+    # opinions against the rows; a decision's date against publication and today, and one
+    # departing from the majority needs its explanation (Art. 28(4)).
+    "POST /api/v1/communes/{code}/consultations",
+    "POST /api/v1/consultations/{consultation_id}/opinions",
+    "POST /api/v1/consultations/{consultation_id}/groups",
+    "POST /api/v1/opinion-groups/{group_id}/answer",
+    "POST /api/v1/consultations/{consultation_id}/decision",
 }
 
 
@@ -77,6 +85,7 @@ def official_token(db, wsgi_in_test_transaction):
     _seed_disclosures(commune, villages, user, other)
     _seed_decisions(commune, villages, user, other)
     _seed_initiatives(villages)
+    _seed_consultations(commune, user)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -185,6 +194,27 @@ def _seed_initiatives(villages):
         title="Lắp đèn đường xóm Đông", proposal="Lắp đèn năng lượng mặt trời.",
     )  # fmt: skip
     initiatives.consent_give(actor=user, initiative=created, household=household)
+
+
+def _seed_consultations(commune, official):
+    """Consultations: id 1 (the schema's example) open with an opinion; one answered with its
+    published synthesis."""
+    from danchu.consultation import services
+    from danchu.consultation.tests.factories import closed_consultation, open_consultation
+
+    first = open_consultation(official, commune)
+    services.opinion_enter(
+        actor=official, consultation=first, body="Đồng ý", form="meeting", source="Họp thôn"
+    )
+    answered = closed_consultation(official, commune)
+    opinion = services.opinion_enter(
+        actor=official, consultation=answered, body="Giờ sớm quá", form="box", source="Hòm thư"
+    )
+    group = services.group_create(
+        actor=official, consultation=answered, topic="Giờ", opinion_ids=[opinion.pk]
+    )
+    services.group_answer(actor=official, group=group, outcome="accepted", answer="Đổi giờ")
+    services.synthesis_publish(actor=official, consultation=answered)
 
 
 @schema.parametrize()
