@@ -79,7 +79,7 @@ class PaperOpinionForm(OpinionForm):
         label=_("Received through"), choices=[c for c in Form.choices if c[0] != Form.WEB]
     )
     source = forms.CharField(
-        label=_("Source"), max_length=200, help_text=_("Which meeting, form or box.")
+        label=_("Source of the opinion"), max_length=200, help_text=_("Which meeting, form or box.")
     )
     author_name = forms.CharField(label=_("Name (if given)"), max_length=200, required=False)
 
@@ -91,7 +91,7 @@ class LookupForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    topic = forms.CharField(label=_("Topic"), max_length=300)
+    topic = forms.CharField(label=_("Topic of the opinions"), max_length=300)
     opinion_ids = forms.CharField(widget=forms.HiddenInput)
     section = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -115,7 +115,7 @@ class AnswerForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    reference = forms.CharField(label=_("Decision"), max_length=300)
+    reference = forms.CharField(label=_("Decision after the consultation"), max_length=300)
     issued_on = forms.DateField(label=_("Issued on"), widget=DATE_INPUT, input_formats=DATE_FORMATS)
     departs_from_majority = forms.BooleanField(
         label=_("The decision departs from the majority opinion"), required=False

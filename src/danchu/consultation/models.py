@@ -55,7 +55,7 @@ class Consultation(models.Model):
     closes_on = models.DateField(_("last day for opinions"), null=True, blank=True)
     synthesis_published_at = models.DateTimeField(_("synthesis published"), null=True, blank=True)
     # Art. 28(4): the decision, and why it departs from the majority when it does.
-    decision_reference = models.CharField(_("decision"), max_length=300, blank=True)
+    decision_reference = models.CharField(_("decision after the consultation"), max_length=300, blank=True)
     decision_issued_on = models.DateField(_("decision issued on"), null=True, blank=True)
     departs_from_majority = models.BooleanField(_("departs from the majority"), default=False)
     departure_explanation = models.TextField(_("why it departs from the majority"), blank=True)
@@ -90,7 +90,7 @@ class Section(models.Model):
         Consultation, on_delete=models.CASCADE, related_name="sections"
     )
     position = models.PositiveSmallIntegerField()
-    heading = models.CharField(_("heading"), max_length=300)
+    heading = models.CharField(_("section heading"), max_length=300)
     body = models.TextField(_("text"), blank=True)
 
     class Meta:
@@ -115,9 +115,9 @@ class OpinionGroup(models.Model):
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    topic = models.CharField(_("topic"), max_length=300)
+    topic = models.CharField(_("topic of the opinions"), max_length=300)
     outcome = models.CharField(
-        _("outcome"), max_length=15, choices=Outcome.choices, default=Outcome.PENDING
+        _("outcome of the answer"), max_length=15, choices=Outcome.choices, default=Outcome.PENDING
     )
     answer = models.TextField(_("change made or explanation"), blank=True)
     decided_by = models.ForeignKey(
@@ -151,8 +151,8 @@ class Opinion(models.Model):
     reference = models.CharField(_("reference number"), max_length=20, unique=True)
     form = models.CharField(_("form"), max_length=15, choices=Form.choices)
     # Paper and meeting opinions: where they came from (e.g. "họp thôn Đông 12/11").
-    source = models.CharField(_("source"), max_length=300, blank=True)
-    body = models.TextField(_("opinion"))
+    source = models.CharField(_("source of the opinion"), max_length=300, blank=True)
+    body = models.TextField(_("text of the opinion"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -192,7 +192,7 @@ class AffectedCitizen(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     name = models.CharField(_("name"), max_length=200)
-    notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("citizen notified"), null=True, blank=True)
     views = models.TextField(_("their views"), blank=True)
     representative = models.CharField(_("presented by"), max_length=200, blank=True)
     answer = models.TextField(_("explanation or acceptance"), blank=True)

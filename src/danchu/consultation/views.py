@@ -243,7 +243,7 @@ def bo_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ApplicationError as error:
         consultation.refresh_from_db()
         return _render_bo(request, consultation, status=409, page_error=error.message)
-    messages.success(request, _("Done."))
+    messages.success(request, _("The consultation is updated."))
     return redirect("consultation_bo_detail", pk=pk)
 
 
