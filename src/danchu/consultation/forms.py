@@ -40,7 +40,7 @@ class ConsultationForm(forms.Form):
         label=_("Forms of consultation (Art. 26)"), choices=Form.choices,
         widget=forms.CheckboxSelectMultiple, initial=[Form.WEB],
     )  # fmt: skip
-    villages = forms.ModelMultipleChoiceField(
+    villages: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Villages concerned (none: the whole commune)"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip

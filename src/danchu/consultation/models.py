@@ -55,7 +55,9 @@ class Consultation(models.Model):
     closes_on = models.DateField(_("last day for opinions"), null=True, blank=True)
     synthesis_published_at = models.DateTimeField(_("synthesis published"), null=True, blank=True)
     # Art. 28(4): the decision, and why it departs from the majority when it does.
-    decision_reference = models.CharField(_("decision after the consultation"), max_length=300, blank=True)
+    decision_reference = models.CharField(
+        _("decision after the consultation"), max_length=300, blank=True
+    )
     decision_issued_on = models.DateField(_("decision issued on"), null=True, blank=True)
     departs_from_majority = models.BooleanField(_("departs from the majority"), default=False)
     departure_explanation = models.TextField(_("why it departs from the majority"), blank=True)

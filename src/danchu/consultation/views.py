@@ -79,7 +79,8 @@ def public_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             phone_step = "code"
             form = OpinionForm(initial=request.POST, sections=sections)
         elif form.is_valid():
-            actor, via_phone = request.user, ""
+            actor: Any = request.user
+            via_phone = ""
             if not may_submit and consultation.allow_phone and phone:
                 from danchu.accounts.services import phone_code_verify
 
