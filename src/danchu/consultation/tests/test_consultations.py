@@ -57,7 +57,9 @@ def test_create_splits_sections_and_drafts_the_disclosure(official, commune, vil
         actor=official, commune=commune, data=data(village_ids=[village.pk])
     )
     headings = list(consultation.sections.values_list("heading", flat=True))
-    assert headings == ["Preamble", "Điều 1. Phạm vi", "Điều 2. Giờ thu gom", "Điều 3. Mức phí"]
+    # The title line before "Điều 1" is the preamble (its heading is translated).
+    assert headings[1:] == ["Điều 1. Phạm vi", "Điều 2. Giờ thu gom", "Điều 3. Mức phí"]
+    assert consultation.sections.get(position=1).body == "Dự thảo quy chế thu gom rác thải"
     assert consultation.status == Consultation.Status.DRAFT
     assert not consultation.all_villages
     disclosure = consultation.disclosure
