@@ -47,6 +47,9 @@ STATE_DEPENDENT = {
     "POST /api/v1/consultations/{consultation_id}/groups",
     "POST /api/v1/opinion-groups/{group_id}/answer",
     "POST /api/v1/consultations/{consultation_id}/decision",
+    "POST /api/v1/consultations/{consultation_id}/affected-citizens",
+    "POST /api/v1/affected-citizens/{citizen_id}/views",
+    "POST /api/v1/consultations/{consultation_id}/matter",
 }
 
 
@@ -215,6 +218,8 @@ def _seed_consultations(commune, official):
     )
     services.group_answer(actor=official, group=group, outcome="accepted", answer="Đổi giờ")
     services.synthesis_publish(actor=official, consultation=answered)
+    burdening = open_consultation(official, commune, category=8, forms=["dialogue"])
+    services.affected_citizen_add(actor=official, consultation=burdening, name="Lê Văn Cường")
 
 
 @schema.parametrize()

@@ -21,9 +21,18 @@ from danchu.accounts.permissions import Action, can, require
 from danchu.api.auth import actor_of
 from danchu.api.schemas import MAX_PK, PageParams, paginate, with_errors
 from danchu.consultation import selectors, services
-from danchu.consultation.models import Consultation, Opinion, OpinionGroup, Section
+from danchu.consultation.models import (
+    AffectedCitizen,
+    Consultation,
+    Opinion,
+    OpinionGroup,
+    Section,
+)
 from danchu.consultation.opinion_schemas import (
     REFERENCE_PATTERN,
+    AffectedIn,
+    AffectedOut,
+    AffectedViewsIn,
     AnswerIn,
     ConsultationDetailOut,
     ConsultationIn,
@@ -31,12 +40,14 @@ from danchu.consultation.opinion_schemas import (
     DecisionIn,
     GroupIn,
     GroupOut,
+    MatterLinkIn,
     OpinionIn,
     OpinionOut,
     OpinionPage,
     SectionOut,
     SuggestionOut,
     SynthesisOut,
+    affected_out,
     consultation_detail_out,
     consultation_out,
     group_out,
@@ -370,3 +381,94 @@ def consultation_decision(
             explanation=payload.explanation,
         )  # fmt: skip
     return _detail(decided)
+
+
+# ---------------------------------------------------------------------------------------------
+# Art. 27: citizens a draft decision burdens; Decree 61 Art. 9–10: a convention's vote
+
+
+def _official(request: HttpRequest, pk: int) -> Consultation:
+    consultation, official = _visible(actor_of(request), pk)
+    if not official:
+        require(actor_of(request), Action.CONSULTATION_VIEW, consultation)  # 403 or 404
+    return consultation
+
+
+@router.get(
+    "/consultations/{consultation_id}/affected-citizens",
+    response=with_errors({200: list[AffectedOut]}),
+    operation_id="affected_list",
+)
+def affected_list(request: HttpRequest, consultation_id: int = IdPath) -> Any:
+    """The citizens named in a draft decision, whether told, their views and the answers."""
+    consultation = _official(request, consultation_id)
+    return [affected_out(c) for c in consultation.affected_citizens.order_by("name", "id")]
+
+
+@router.post(
+    "/consultations/{consultation_id}/affected-citizens",
+    response=with_errors({201: AffectedOut}),
+    operation_id="affected_add",
+)
+def affected_add(request: HttpRequest, payload: AffectedIn, consultation_id: int = IdPath) -> Any:
+    """Name a citizen the draft burdens; with an account, they are told at once (Art. 27)."""
+    consultation = _official(request, consultation_id)
+    user = None
+    if payload.user_id is not None:
+        from django.contrib.auth import get_user_model
+
+        user = (
+            get_user_model()
+            .objects.filter(pk=payload.user_id, resident__commune=consultation.commune)
+            .first()
+        )
+        if user is None:
+            raise _field_error("user_id", _("Choose a resident of this commune."))
+    with _service():
+        citizen = services.affected_citizen_add(
+            actor=actor_of(request), consultation=consultation, name=payload.name, user=user
+        )
+    return Status(201, affected_out(citizen))
+
+
+@router.post(
+    "/affected-citizens/{citizen_id}/views",
+    response=with_errors({200: AffectedOut}),
+    operation_id="affected_views",
+)
+def affected_views(request: HttpRequest, payload: AffectedViewsIn, citizen_id: int = IdPath) -> Any:
+    """Keep the citizen's views and the commune's explanation in the decision's file."""
+    citizen = AffectedCitizen.objects.select_related("consultation").filter(pk=citizen_id).first()
+    if citizen is None:
+        raise _not_found()
+    _official(request, citizen.consultation_id)
+    with _service():
+        kept = services.affected_citizen_record_views(
+            actor=actor_of(request), citizen=citizen, views=payload.views,
+            representative=payload.representative, answer=payload.answer,
+            notified_on_paper=payload.notified_on_paper,
+        )  # fmt: skip
+    return affected_out(kept)
+
+
+@router.post(
+    "/consultations/{consultation_id}/matter",
+    response=with_errors({200: ConsultationDetailOut}),
+    operation_id="consultation_link_matter",
+)
+def consultation_link_matter(
+    request: HttpRequest, payload: MatterLinkIn, consultation_id: int = IdPath
+) -> Any:
+    """A convention draft's consultation feeds the community's vote on it (a matter of
+    type 3 of the same commune)."""
+    from danchu.decisions.models import Matter
+
+    consultation = _official(request, consultation_id)
+    matter = Matter.objects.filter(pk=payload.matter_id, commune=consultation.commune).first()
+    if matter is None:
+        raise _field_error("matter_id", _("Choose this commune's vote on a community convention."))
+    with _service():
+        linked = services.consultation_link_matter(
+            actor=actor_of(request), consultation=consultation, matter=matter
+        )
+    return _detail(linked)

@@ -213,3 +213,37 @@ def group_out(group: OpinionGroup) -> dict[str, Any]:
         "outcome": group.outcome, "answer": group.answer,
         "opinion_references": [o.reference for o in group.opinions.all()],
     }  # fmt: skip
+
+
+class AffectedIn(_Input):
+    """A citizen a draft decision burdens (Art. 25(8), 27); ``user_id`` when they have an
+    account in this commune (they are then told through the notifications outbox)."""
+
+    name: str = Field(..., min_length=1, max_length=200, pattern=NAME_PATTERN)
+    user_id: Id | None = None
+
+
+class AffectedViewsIn(_Input):
+    views: str = Field("", max_length=services.ANSWER_MAX, pattern=MULTILINE_PATTERN)
+    representative: str = Field("", max_length=200, pattern=TEXT_PATTERN)
+    answer: str = Field("", max_length=services.ANSWER_MAX, pattern=MULTILINE_PATTERN)
+    notified_on_paper: bool = Field(False, description="The citizen was told on paper.")
+
+
+class AffectedOut(Schema):
+    id: int
+    name: str
+    notified_at: datetime | None
+    views: str
+    representative: str
+    answer: str
+
+
+class MatterLinkIn(_Input):
+    matter_id: Id
+
+
+def affected_out(citizen: Any) -> dict[str, Any]:
+    return {"id": citizen.pk, "name": citizen.name, "notified_at": citizen.notified_at,
+            "views": citizen.views, "representative": citizen.representative,
+            "answer": citizen.answer}  # fmt: skip

@@ -124,3 +124,36 @@ def test_public_list_hides_drafts(client, commune, official):
 
 def test_unknown_reference_is_404(client, commune):
     assert client.get(f"{BASE}/opinions/YK-AAAA-BBBB").status_code == 404
+
+
+def test_affected_citizens_and_convention_vote(client, commune, official, village):
+    from danchu.decisions.models import Matter
+
+    token = token_for(official)
+    pk = _create(client, token, category=8, forms=["dialogue"]).json()["id"]
+    person = resident_user(village)
+    told = _post(client, f"/consultations/{pk}/affected-citizens",
+                 {"name": "Trần Thị Bình", "user_id": person.pk}, token)  # fmt: skip
+    assert told.status_code == 201
+    assert told.json()["notified_at"] is not None
+    paper = _post(client, f"/consultations/{pk}/affected-citizens", {"name": "Lê Văn C"}, token)
+    citizen = paper.json()["id"]
+    no_answer = _post(
+        client, f"/affected-citizens/{citizen}/views", {"views": "Không đồng ý"}, token
+    )
+    assert no_answer.status_code == 422
+    kept = _post(client, f"/affected-citizens/{citizen}/views",
+                 {"views": "Xin gia hạn", "answer": "Gia hạn 30 ngày", "notified_on_paper": True},
+                 token)  # fmt: skip
+    assert kept.status_code == 200
+    listed = client.get(f"{BASE}/consultations/{pk}/affected-citizens", **auth(token)).json()
+    assert {c["name"] for c in listed} == {"Trần Thị Bình", "Lê Văn C"}
+    convention = _create(client, token, is_convention=True, period_days=30).json()["id"]
+    vote = Matter.objects.create(commune=commune, matter_type=3, title="Hương ước", question="q")
+    linked = _post(client, f"/consultations/{convention}/matter", {"matter_id": vote.pk}, token)
+    assert linked.status_code == 200
+    assert linked.json()["matter_id"] == vote.pk
+    assert (
+        _post(client, f"/consultations/{pk}/matter", {"matter_id": vote.pk}, token).status_code
+        == 422
+    )
