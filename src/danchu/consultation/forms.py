@@ -124,3 +124,24 @@ class DecisionForm(forms.Form):
         label=_("Why it departs from the majority (Art. 28(4))"), widget=forms.Textarea,
         required=False, max_length=5000,
     )  # fmt: skip
+
+
+class AffectedForm(forms.Form):
+    """A citizen named in a draft decision that burdens them (Art. 25(8), 27)."""
+
+    name = forms.CharField(label=_("Name of the citizen concerned"), max_length=200)
+
+
+class AffectedViewsForm(forms.Form):
+    views = forms.CharField(
+        label=_("Their views"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        max_length=5000,
+    )  # fmt: skip
+    representative = forms.CharField(
+        label=_("Presented by (if a representative)"), max_length=200, required=False
+    )
+    answer = forms.CharField(
+        label=_("The commune's explanation or acceptance"),
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000,
+    )  # fmt: skip
+    notified_on_paper = forms.BooleanField(label=_("Told on paper"), required=False)

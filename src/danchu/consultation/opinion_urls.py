@@ -21,5 +21,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="consultation_bo_answer",
     ),
     path("quan-ly/y-kien/<int:pk>/quyet-dinh/", views.bo_decision, name="consultation_bo_decision"),
+    path(
+        "quan-ly/y-kien/<int:pk>/cong-dan/", views.bo_affected_add, name="consultation_bo_affected"
+    ),
+    path(
+        "quan-ly/y-kien/<int:pk>/cong-dan/<int:citizen_id>/",
+        views.bo_affected_views,
+        name="consultation_bo_affected_views",
+    ),
     path("quan-ly/y-kien/<int:pk>/<slug:action>/", views.bo_action, name="consultation_bo_action"),
 ]

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 from danchu.accounts.permissions import Action, can, get_for_actor
 from danchu.consultation import selectors, services
 from danchu.consultation.forms import (
+    AffectedForm,
+    AffectedViewsForm,
     AnswerForm,
     ConsultationForm,
     DecisionForm,
@@ -27,7 +29,7 @@ from danchu.consultation.forms import (
     OpinionForm,
     PaperOpinionForm,
 )
-from danchu.consultation.models import Consultation, OpinionGroup, Section
+from danchu.consultation.models import AffectedCitizen, Consultation, OpinionGroup, Section
 from danchu.consultation.rules import Outcome
 from danchu.core.errors import ApplicationError, NotFound
 from danchu.territory.models import Village
@@ -215,6 +217,9 @@ def _render_bo(request: HttpRequest, consultation: Consultation, status: int = 2
         "may_enter": can(request.user, Action.OPINION_ENTER, consultation),
         "majority_not_accepted": services.majority_not_accepted(consultation),
         "outcome": Outcome,
+        "affected": list(consultation.affected_citizens.order_by("name", "id")),
+        "affected_form": forms.get("affected_form") or AffectedForm(),
+        "views_form": AffectedViewsForm(),
     }  # fmt: skip
     return render(request, "consultation/bo_detail.html", context, status=status)
 
@@ -331,7 +336,47 @@ def bo_decision(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_bo(request, consultation, status=400, decision_form=form)
 
 
+@backoffice_view
+@require_POST
+def bo_affected_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name a citizen the draft decision burdens; told at once when they have an account."""
+    consultation = _managed(request, pk)
+    form = AffectedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.affected_citizen_add(
+                actor=request.user, consultation=consultation, name=form.cleaned_data["name"]
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            return redirect("consultation_bo_detail", pk=pk)
+    return _render_bo(request, consultation, status=400, affected_form=form)
+
+
+@backoffice_view
+@require_POST
+def bo_affected_views(request: HttpRequest, pk: int, citizen_id: int) -> HttpResponse:
+    """Keep a citizen's views and the commune's answer in the decision's file (Art. 27)."""
+    consultation = _managed(request, pk)
+    citizen = AffectedCitizen.objects.filter(consultation=consultation, pk=citizen_id).first()
+    if citizen is None:
+        raise Http404
+    form = AffectedViewsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.affected_citizen_record_views(
+                actor=request.user, citizen=citizen, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            return _render_bo(request, consultation, status=400, page_error=error.message)
+        return redirect("consultation_bo_detail", pk=pk)
+    return _render_bo(request, consultation, status=400,
+                      page_error=_("Please correct the errors below."))  # fmt: skip
+
+
 __all__ = [
+    "bo_affected_add", "bo_affected_views",
     "bo_action", "bo_answer", "bo_create", "bo_decision", "bo_detail", "bo_enter", "bo_group",
     "bo_list", "lookup", "my_opinions", "public_detail", "public_list",
 ]  # fmt: skip

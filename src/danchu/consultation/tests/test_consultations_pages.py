@@ -105,3 +105,74 @@ def test_resident_cannot_reach_the_backoffice(client, official, commune, village
     client.force_login(resident_user(village))
     response = client.get(reverse("consultation_bo_detail", args=[consultation.pk]))
     assert response.status_code in (403, 404)
+
+
+class _FakeSms:
+    def __init__(self):
+        self.sent = []
+
+    def send(self, phone, text):
+        self.sent.append((phone, text))
+
+
+def test_opinion_with_a_verified_phone(client, official, commune, village, monkeypatch,
+                                       django_capture_on_commit_callbacks):  # fmt: skip
+    import re
+
+    from danchu.accounts import services as accounts
+    from danchu.core.crypto import blind_index
+    from danchu.territory.tests.factories import ResidentFactory
+
+    sms = _FakeSms()
+    monkeypatch.setattr(accounts, "_sms_backend", lambda: sms)
+    person = ResidentFactory(household__village=village, is_representative=True, phone="0987654321")
+    person.phone_index = blind_index("0987654321")
+    person.save()
+    consultation = open_consultation(official, commune, allow_phone=True)
+    url = reverse("consultation_public_detail", args=[commune.code, consultation.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(url, {"body": "Ý kiến qua điện thoại", "phone": "0987654321",
+                                  "send_code": "1"})  # fmt: skip
+    assert asked.status_code == 200
+    code = re.search(r"\d{6}", sms.sent[0][1]).group()
+    wrong = client.post(url, {"body": "Ý kiến", "phone": "0987654321", "code": "000000"})
+    assert wrong.status_code == 400
+    done = client.post(url, {"body": "Ý kiến qua điện thoại", "phone": "0987654321",
+                             "code": code})  # fmt: skip
+    assert done.status_code == 200
+    opinion = Opinion.objects.get()
+    assert opinion.phone_index == blind_index("0987654321")
+    assert opinion.reference in done.content.decode()
+
+
+def test_backoffice_records_affected_citizens(client, official, commune):
+    consultation = open_consultation(official, commune, category=8, forms=["dialogue"])
+    client.force_login(official)
+    added = client.post(reverse("consultation_bo_affected", args=[consultation.pk]),
+                        {"name": "Lê Văn Cường"})  # fmt: skip
+    assert added.status_code == 302
+    citizen = consultation.affected_citizens.get()
+    kept = client.post(
+        reverse("consultation_bo_affected_views", args=[consultation.pk, citizen.pk]),
+        {"views": "Xin gia hạn", "answer": "Đồng ý gia hạn", "notified_on_paper": "on"},
+    )
+    assert kept.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.notified_at is not None
+    assert (
+        "Lê Văn Cường"
+        in client.get(reverse("consultation_bo_detail", args=[consultation.pk])).content.decode()
+    )
+
+
+def test_backoffice_list_queries_do_not_grow(client, official, commune,
+                                             django_assert_max_num_queries):  # fmt: skip
+    client.force_login(official)
+    open_consultation(official, commune)
+    url = reverse("consultation_bo_list", args=[commune.code])
+    with django_assert_max_num_queries(15):
+        assert client.get(url).status_code == 200
+    for _i in range(5):
+        open_consultation(official, commune)
+    with django_assert_max_num_queries(15):
+        client.get(url)
