@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from danchu.consultation import services
 from danchu.consultation.models import Consultation, Opinion, OpinionGroup, Section
@@ -46,8 +47,10 @@ class ConsultationIn(_Input):
     forms: list[FormName] = Field(["web"], min_length=1, max_length=7)
     village_ids: list[Id] = Field(default_factory=list, max_length=500)
     groups_concerned: str = Field("", max_length=300, pattern=TEXT_PATTERN)
-    allow_phone: bool = False
-    is_convention: bool = Field(False, description="A hương ước/quy ước draft (Decree 61 Art. 9).")
+    allow_phone: StrictBool = False
+    is_convention: StrictBool = Field(
+        False, description="A hương ước/quy ước draft (Decree 61 Art. 9)."
+    )
 
 
 class OpinionIn(_Input):
@@ -77,7 +80,7 @@ class AnswerIn(_Input):
 class DecisionIn(_Input):
     reference: str = Field(..., min_length=1, max_length=300, pattern=NAME_PATTERN)
     issued_on: IsoDate
-    departs_from_majority: bool = False
+    departs_from_majority: StrictBool = False
     explanation: str = Field("", max_length=services.ANSWER_MAX, pattern=MULTILINE_PATTERN)
 
 
@@ -227,7 +230,7 @@ class AffectedViewsIn(_Input):
     views: str = Field("", max_length=services.ANSWER_MAX, pattern=MULTILINE_PATTERN)
     representative: str = Field("", max_length=200, pattern=TEXT_PATTERN)
     answer: str = Field("", max_length=services.ANSWER_MAX, pattern=MULTILINE_PATTERN)
-    notified_on_paper: bool = Field(False, description="The citizen was told on paper.")
+    notified_on_paper: StrictBool = Field(False, description="The citizen was told on paper.")
 
 
 class AffectedOut(Schema):
