@@ -192,24 +192,32 @@ def bo_create(request: HttpRequest, code: str) -> HttpResponse:
                   status=status)  # fmt: skip
 
 
-def _managed(request: HttpRequest, pk: int) -> Consultation:
+def _managed(
+    request: HttpRequest, pk: int, action: Action = Action.CONSULTATION_VIEW
+) -> Consultation:
     return get_for_actor(
-        Consultation.objects.select_related("commune"), request.user, Action.CONSULTATION_VIEW,
-        pk=pk,
-    )  # fmt: skip
+        Consultation.objects.select_related("commune"), request.user, action, pk=pk
+    )
 
 
 def _render_bo(request: HttpRequest, consultation: Consultation, status: int = 200,
                **forms: Any) -> HttpResponse:  # fmt: skip
     sections = selectors.sections_of(consultation)
-    opinions = list(
-        consultation.opinions.select_related("section", "group", "village").order_by("id")
+    rows = consultation.opinions.select_related("section", "group", "village").order_by("id")
+    may_view = can(request.user, Action.CONSULTATION_VIEW, consultation)
+    if not may_view:
+        # A village head or Front officer who collects opinions sees those they entered.
+        rows = rows.filter(entered_by=request.user)
+    opinions = list(rows)
+    groups = selectors.synthesis_groups(consultation) if may_view else []
+    grouping = may_view and consultation.status in (
+        Consultation.Status.OPEN,
+        Consultation.Status.CLOSED,
     )
     context = {
         "consultation": consultation, "commune": consultation.commune, "sections": sections,
-        "opinions": opinions, "groups": selectors.synthesis_groups(consultation),
-        "suggestions": selectors.suggest_groups(consultation)
-        if consultation.status in (Consultation.Status.OPEN, Consultation.Status.CLOSED) else [],
+        "opinions": opinions, "groups": groups,
+        "suggestions": selectors.suggest_groups(consultation) if grouping else [],
         "paper_form": forms.get("paper_form") or PaperOpinionForm(sections=sections),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "answer_form": AnswerForm(), "page_error": forms.get("page_error"),
@@ -226,6 +234,11 @@ def _render_bo(request: HttpRequest, consultation: Consultation, status: int = 2
 
 @backoffice_view
 def bo_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    consultation = Consultation.objects.select_related("commune").filter(pk=pk).first()
+    if consultation is not None and not can(user, Action.CONSULTATION_VIEW, consultation):
+        # Those who only collect opinions (village heads) open it to enter them.
+        return _render_bo(request, _managed(request, pk, Action.OPINION_ENTER))
     return _render_bo(request, _managed(request, pk))
 
 
@@ -256,7 +269,7 @@ def bo_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @backoffice_view
 @require_POST
 def bo_enter(request: HttpRequest, pk: int) -> HttpResponse:
-    consultation = _managed(request, pk)
+    consultation = _managed(request, pk, Action.OPINION_ENTER)
     form = PaperOpinionForm(request.POST, sections=selectors.sections_of(consultation))
     if form.is_valid():
         data = form.cleaned_data

@@ -176,3 +176,26 @@ def test_backoffice_list_queries_do_not_grow(client, official, commune,
         open_consultation(official, commune)
     with django_assert_max_num_queries(15):
         client.get(url)
+
+
+def test_village_head_enters_opinions_and_sees_only_theirs(client, official, commune, village):
+    from danchu.accounts.models import Role
+    from danchu.accounts.tests.factories import RoleAssignmentFactory
+
+    consultation = open_consultation(official, commune)
+    services.opinion_enter(actor=official, consultation=consultation, body="Của cán bộ xã",
+                           form="box", source="Hòm thư")  # fmt: skip
+    head = RoleAssignmentFactory(role=Role.VILLAGE_HEAD, commune=commune, village=village).user
+    client.force_login(head)
+    page = client.get(reverse("consultation_bo_detail", args=[consultation.pk]))
+    assert page.status_code == 200
+    assert "Của cán bộ xã" not in page.content.decode()
+    entered = client.post(
+        reverse("consultation_bo_enter", args=[consultation.pk]),
+        {"body": "Ý kiến họp thôn", "form": "meeting", "source": "Họp thôn", "section": ""},
+    )
+    assert entered.status_code == 302
+    assert (
+        "Ý kiến họp thôn"
+        in client.get(reverse("consultation_bo_detail", args=[consultation.pk])).content.decode()
+    )
