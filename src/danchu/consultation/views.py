@@ -207,7 +207,7 @@ def _render_bo(request: HttpRequest, consultation: Consultation, status: int = 2
     may_view = can(request.user, Action.CONSULTATION_VIEW, consultation)
     if not may_view:
         # A village head or Front officer who collects opinions sees those they entered.
-        rows = rows.filter(entered_by=request.user)
+        rows = rows.filter(entered_by_id=request.user.pk)
     opinions = list(rows)
     groups = selectors.synthesis_groups(consultation) if may_view else []
     grouping = may_view and consultation.status in (
