@@ -13,7 +13,7 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -29,7 +29,7 @@ from danchu.consultation.models import (
     Section,
 )
 from danchu.consultation.rules import Category, Form, Outcome, minimum_days
-from danchu.core import audit
+from danchu.core import audit, calendar
 from danchu.core.crypto import blind_index
 from danchu.core.errors import ApplicationError, ValidationFailed
 from danchu.core.text import fold_vi, normalize_spaces
@@ -254,12 +254,20 @@ def draft_upload(*, actor: Any, consultation: Consultation, uploaded_file: Any) 
     )
 
 
+def closing_day(published_on: date, period_days: int, *, commune: Any) -> date:
+    """The last day for opinions: ``period_days`` calendar days after publication (Civil Code
+    Art. 147(1)), moved to the next working day when it falls on a weekend or holiday
+    (Art. 148(5)) — by the project's calendar with the commune's adjustments."""
+    return calendar.add_days_rolled(published_on, period_days, commune=commune)
+
+
 @transaction.atomic
 def consultation_publish(*, actor: Any, consultation: Consultation) -> Consultation:
     """Publish the draft through the disclosure register and open the period.
 
     Law 10/2022 Art. 28(2): the period runs at least 20 days (Decree 61 Art. 9: 30 for a
-    convention) from the day of publication: the last day for opinions is published_on + period.
+    convention) from the day of publication: the last day for opinions is published_on + period,
+    rolled to the next working day (:func:`closing_day`).
     """
     require(actor, Action.CONSULTATION_MANAGE, consultation)
     consultation = _locked(consultation)
@@ -270,7 +278,9 @@ def consultation_publish(*, actor: Any, consultation: Consultation) -> Consultat
     assert consultation.disclosure is not None
     disclosure_publish(actor=actor, disclosure=consultation.disclosure)
     consultation.published_on = timezone.localdate()
-    consultation.closes_on = consultation.published_on + timedelta(days=consultation.period_days)
+    consultation.closes_on = closing_day(
+        consultation.published_on, consultation.period_days, commune=consultation.commune
+    )
     consultation.status = Consultation.Status.OPEN
     consultation.save(update_fields=["published_on", "closes_on", "status"])
     audit.record(

@@ -72,12 +72,23 @@ def test_split_sections_without_headings_is_the_whole_draft():
     assert services.split_sections("Một đoạn văn.\nHai đoạn.") == []
 
 
+def test_closing_day_rolls_past_a_weekend(commune):
+    # Civil Code Art. 148(5): a last day on a weekend moves to the next working day.
+    published = datetime.date(2026, 6, 5)  # Friday; + 20 days = Thursday 25 June
+    assert services.closing_day(published, 20, commune=commune) == datetime.date(2026, 6, 25)
+    published = datetime.date(2026, 6, 6)  # Saturday; + 20 days = Friday 26 June
+    assert services.closing_day(published, 20, commune=commune) == datetime.date(2026, 6, 26)
+    published = datetime.date(2026, 6, 7)  # + 20 days = Saturday 27 June → Monday 29 June
+    assert services.closing_day(published, 20, commune=commune) == datetime.date(2026, 6, 29)
+
+
 def test_publish_goes_through_the_register_and_sets_the_period(official, commune):
     consultation = open_consultation(official, commune, period_days=20)
     today = timezone.localdate()
     assert consultation.status == Consultation.Status.OPEN
     assert consultation.published_on == today
-    assert consultation.closes_on == today + datetime.timedelta(days=20)
+    assert consultation.closes_on == services.closing_day(today, 20, commune=commune)
+    assert consultation.closes_on >= today + datetime.timedelta(days=20)
     disclosure = Disclosure.objects.get(pk=consultation.disclosure_id)
     assert disclosure.status == Disclosure.Status.PUBLISHED
     assert disclosure.public_version is not None
