@@ -8,6 +8,11 @@ from danchu.consultation import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("xa/<str:code>/y-kien/", views.public_list, name="consultation_public_list"),
     path("xa/<str:code>/y-kien/<int:pk>/", views.public_detail, name="consultation_public_detail"),
+    path(
+        "xa/<str:code>/y-kien/<int:pk>/tong-hop.docx",
+        views.synthesis_document,
+        name="consultation_synthesis_docx",
+    ),
     path("y-kien/tra-cuu/", views.lookup, name="consultation_lookup"),
     path("y-kien/cua-toi/", views.my_opinions, name="consultation_my_opinions"),
     path("quan-ly/xa/<str:code>/y-kien/", views.bo_list, name="consultation_bo_list"),

@@ -111,6 +111,21 @@ def public_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return render(request, "consultation/public_detail.html", context, status=status)
 
 
+def synthesis_document(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The published synthesis as a DOCX in the state format (NĐ 30/2020)."""
+    from danchu.consultation.documents import synthesis_docx
+    from danchu.core.documents import DOCX_CONTENT_TYPE
+
+    commune = _commune(code)
+    consultation = selectors.public_consultation(commune, pk)
+    if consultation is None or consultation.status != Consultation.Status.ANSWERED:
+        raise Http404
+    response = HttpResponse(synthesis_docx(consultation), content_type=DOCX_CONTENT_TYPE)
+    name = f"tong-hop-y-kien-{consultation.pk}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def _submit(actor: Any, consultation: Consultation, form: OpinionForm, sections: list[Section],
             via_phone: str) -> Any:  # fmt: skip
     by_pk = {s.pk: s for s in sections}
@@ -389,6 +404,7 @@ def bo_affected_views(request: HttpRequest, pk: int, citizen_id: int) -> HttpRes
 
 
 __all__ = [
+    "synthesis_document",
     "bo_affected_add", "bo_affected_views",
     "bo_action", "bo_answer", "bo_create", "bo_decision", "bo_detail", "bo_enter", "bo_group",
     "bo_list", "lookup", "my_opinions", "public_detail", "public_list",

@@ -235,3 +235,28 @@ def test_figures(official, commune, village):
     outside = selectors.consultation_figures(commune, today + datetime.timedelta(days=1), today)
     assert outside.opinions == 0
     assert outside.share_answered is None
+
+
+def test_synthesis_document_in_the_state_format(client, official, commune):
+    import io
+
+    import docx
+    from django.urls import reverse
+
+    consultation = _answered(official, closed_consultation(official, commune), 1, 2)
+    url = reverse("consultation_synthesis_docx", args=[commune.code, consultation.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(response.content))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert any("Sửa Điều 2" in c for c in cells)
+    assert any("Vì quy định" in c for c in cells)
+    assert document.sections[0].left_margin.mm == pytest.approx(30, abs=0.1)
+
+
+def test_no_synthesis_document_before_publication(client, official, commune):
+    from django.urls import reverse
+
+    consultation = closed_consultation(official, commune)
+    url = reverse("consultation_synthesis_docx", args=[commune.code, consultation.pk])
+    assert client.get(url).status_code == 404
