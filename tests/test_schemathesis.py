@@ -71,6 +71,17 @@ STATE_DEPENDENT = {
     "POST /api/v1/matter-villages/{matter_village_id}/election/nominations",
     "POST /api/v1/dismissal-petitions/{petition_id}/signatures",
     "POST /api/v1/dismissal-petitions/{petition_id}/matter",
+    # Consultations: the plan's issue date is judged against today, the villages, section and
+    # opinions against the rows; a decision's date against publication and today, and one
+    # departing from the majority needs its explanation (Art. 28(4)).
+    "POST /api/v1/communes/{code}/consultations",
+    "POST /api/v1/consultations/{consultation_id}/opinions",
+    "POST /api/v1/consultations/{consultation_id}/groups",
+    "POST /api/v1/opinion-groups/{group_id}/answer",
+    "POST /api/v1/consultations/{consultation_id}/decision",
+    "POST /api/v1/consultations/{consultation_id}/affected-citizens",
+    "POST /api/v1/affected-citizens/{citizen_id}/views",
+    "POST /api/v1/consultations/{consultation_id}/matter",
 }
 
 
@@ -114,6 +125,7 @@ def official_token(db, wsgi_in_test_transaction):
     _seed_contributions(commune, villages, user, other)
     _seed_oversight(commune, villages, user, other)
     _seed_elections(villages, user)
+    _seed_consultations(commune, user)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -336,6 +348,29 @@ def _seed_elections(villages, official):
     )  # fmt: skip
     make_matter(official, [villages[2]], MatterType.VILLAGE_HEAD, candidates=["Lê Văn Cử"],
                 title="Bầu trưởng thôn Nam")  # fmt: skip
+
+
+def _seed_consultations(commune, official):
+    """Consultations: id 1 (the schema's example) open with an opinion; one answered with its
+    published synthesis."""
+    from danchu.consultation import services
+    from danchu.consultation.tests.factories import closed_consultation, open_consultation
+
+    first = open_consultation(official, commune)
+    services.opinion_enter(
+        actor=official, consultation=first, body="Đồng ý", form="meeting", source="Họp thôn"
+    )
+    answered = closed_consultation(official, commune)
+    opinion = services.opinion_enter(
+        actor=official, consultation=answered, body="Giờ sớm quá", form="box", source="Hòm thư"
+    )
+    group = services.group_create(
+        actor=official, consultation=answered, topic="Giờ", opinion_ids=[opinion.pk]
+    )
+    services.group_answer(actor=official, group=group, outcome="accepted", answer="Đổi giờ")
+    services.synthesis_publish(actor=official, consultation=answered)
+    burdening = open_consultation(official, commune, category=8, forms=["dialogue"])
+    services.affected_citizen_add(actor=official, consultation=burdening, name="Lê Văn Cường")
 
 
 @schema.parametrize()

@@ -123,6 +123,14 @@ class Action(StrEnum):
     RECOMMENDATION_CREATE = "recommendation.create"  # a board's recommendation
     RECOMMENDATION_ANSWER = "recommendation.answer"  # the commune People's Committee answers
     RECOMMENDATION_CLOSE = "recommendation.close"  # the board follows up until closed
+    # Dân tham gia ý kiến — consultations (Law 10/2022 Art. 25–29). Reading what is published
+    # needs no permission: these are the back office, the official's writes and the resident's.
+    CONSULTATION_LIST = "consultation.list"  # drafts and every consultation's progress
+    CONSULTATION_VIEW = "consultation.view"  # the opinions with their authors
+    CONSULTATION_CREATE = "consultation.create"
+    CONSULTATION_MANAGE = "consultation.manage"  # publish, close, synthesis, decision, Art. 27
+    OPINION_ENTER = "opinion.enter"  # an opinion received on paper or at a meeting
+    OPINION_SUBMIT = "opinion.submit"  # a resident's own opinion on the web
 
 
 class Scope(StrEnum):
@@ -166,6 +174,10 @@ _CONTRIBUTIONS = {
     A.CAMPAIGN_LIST, A.CAMPAIGN_MANAGE, A.RECEIPT_ISSUE, A.RECEIPT_VIEW, A.SPENDING_RECORD,
 }  # fmt: skip
 _CONTRIBUTIONS_COLLECT = {A.CAMPAIGN_LIST, A.RECEIPT_ISSUE, A.RECEIPT_VIEW}
+# Dân tham gia ý kiến — consultations: the commune government consults and answers (Art. 28);
+# village heads and the Front collect opinions at meetings (Art. 26(1)) and enter them.
+_CONSULTATION_READ = {A.CONSULTATION_LIST, A.CONSULTATION_VIEW}
+_CONSULTATION_WRITE = {A.CONSULTATION_CREATE, A.CONSULTATION_MANAGE, A.OPINION_ENTER}
 # Residents ask for information (Art. 14) and follow their own requests.
 _RESIDENT_REQUESTS = {
     A.INFO_REQUEST_CREATE: Scope.COMMUNE,
@@ -208,7 +220,9 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | {A.PETITION_REQUEST_VIEW_DENOUNCER}
         | _CONTRIBUTIONS
         | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE, A.MATTER_COMMUNE_WIDE}
-        | _OVERSIGHT[Role.COMMUNE_CHAIR],
+        | _OVERSIGHT[Role.COMMUNE_CHAIR]
+        | _CONSULTATION_READ
+        | _CONSULTATION_WRITE,
     ),
     # Officials enter the commune's working-day adjustments (the province's or the
     # government's yearly decisions) because they count the deadlines.
@@ -222,7 +236,9 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _PETITIONS_WORK
         | _CONTRIBUTIONS
         | {A.CALENDAR_MANAGE}
-        | _OVERSIGHT[Role.COMMUNE_OFFICIAL],
+        | _OVERSIGHT[Role.COMMUNE_OFFICIAL]
+        | _CONSULTATION_READ
+        | _CONSULTATION_WRITE,
     ),
     # A village head keeps the village's household list and hands out sign-in slips; posts
     # notices at the village point and relays them (Law 10/2022 Art. 13(2), (4)).
@@ -233,7 +249,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | {A.HOUSEHOLD_UPDATE, A.RESIDENT_UPDATE, A.SLIP_ISSUE, A.HOUSEHOLD_EXPORT}
         | {A.PUBLISHING_RECORD_CREATE, A.PUBLISHING_RECORD_UPDATE}
         | _DECISIONS
-        | _CONTRIBUTIONS_COLLECT,
+        | _CONTRIBUTIONS_COLLECT
+        | {A.OPINION_ENTER},
     ),
     # The Front and the boards see the commune's structure, not personal data. The Front
     # supervises the publicity results (Art. 14(4)); the inspection board too (Art. 35).
@@ -242,7 +259,9 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         {A.VILLAGE_LIST, A.VILLAGE_VIEW, A.HOUSEHOLD_LIST, A.BACKOFFICE_ENTER, A.DISCLOSURE_EXPORT}
         | _DISCLOSURE_READ
         | {A.MATTER_LIST, A.MATTER_VIEW, A.CAMPAIGN_LIST}
-        | _OVERSIGHT[Role.FRONT_OFFICER],
+        | _OVERSIGHT[Role.FRONT_OFFICER]
+        | _CONSULTATION_READ
+        | {A.OPINION_ENTER},
     ),
     Role.INSPECTION_BOARD: _at(
         Scope.COMMUNE,
@@ -269,6 +288,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         A.VOTE_CAST: Scope.HOUSEHOLD,
         A.CONSENT_GIVE: Scope.HOUSEHOLD,
         A.INITIATIVE_CREATE: Scope.COMMUNE,
+        A.OPINION_SUBMIT: Scope.COMMUNE,
     },
     Role.RESIDENT: {
         A.VILLAGE_LIST: Scope.COMMUNE,
@@ -277,6 +297,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         **_RESIDENT_REQUESTS,
         # Art. 16(3): any resident may propose a matter to the community.
         A.INITIATIVE_CREATE: Scope.COMMUNE,
+        # Art. 25: residents give opinions on the commune's drafts.
+        A.OPINION_SUBMIT: Scope.COMMUNE,
     },
     # Steering readers above the commune read figures and structure, never personal data.
     Role.PROVINCE_READER: _at(

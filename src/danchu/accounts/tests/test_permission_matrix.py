@@ -17,6 +17,7 @@ from django.db.models import Model
 from danchu.accounts.models import Role, RoleAssignment
 from danchu.accounts.permissions import POLICY, Action, Scope, can, get_for_actor, restrict
 from danchu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from danchu.consultation.models import Consultation
 from danchu.contributions.models import Campaign
 from danchu.core import audit
 from danchu.core.errors import NotFound, PermissionDenied
@@ -107,6 +108,12 @@ TARGETS: dict[Action, str] = {
     Action.RECOMMENDATION_CREATE: "commune",
     Action.RECOMMENDATION_ANSWER: "recommendation",
     Action.RECOMMENDATION_CLOSE: "recommendation",
+    Action.CONSULTATION_LIST: "consultation",
+    Action.CONSULTATION_VIEW: "consultation",
+    Action.CONSULTATION_CREATE: "commune",
+    Action.CONSULTATION_MANAGE: "consultation",
+    Action.OPINION_ENTER: "consultation",  # entered into the commune's consultation
+    Action.OPINION_SUBMIT: "consultation",
 }
 
 MODELS: dict[str, type[Model]] = {
@@ -126,6 +133,7 @@ MODELS: dict[str, type[Model]] = {
     "campaign": Campaign,
     "supervisedwork": SupervisedWork,
     "recommendation": Recommendation,
+    "consultation": Consultation,
 }
 
 
@@ -194,6 +202,10 @@ def _build_world() -> World:
     _add_petition_requests(world, a, b, a1, b1)
     _add_campaigns(world, a, b)
     _add_oversight(world, a, b)
+    world.objects["consultation"] = [
+        Obj(Consultation.objects.create(commune=c, category=1, title="t", period_days=20), side)
+        for c, side in ((a, "A"), (b, "B"))
+    ]
     # Commune B has people in every role too: they must never reach A's rows (checked by the
     # B-side of the same assertions, from A's point of view).
     RoleAssignmentFactory(role=Role.COMMUNE_CHAIR, commune=b)
@@ -345,7 +357,7 @@ def _expected(role: Role, action: Action, obj: Obj, kind: str) -> bool:
         # role acts within; village-bound rows must be in the role's own village (village 1).
         if kind in {
             "commune", "profile", "audit", "disclosure", "inforequest", "matter",
-            "petitionrequest", "campaign", "supervisedwork", "recommendation",
+            "petitionrequest", "campaign", "supervisedwork", "recommendation", "consultation",
         }:  # fmt: skip
             return True
         return obj.village == 1
