@@ -70,7 +70,7 @@ class GroupIn(_Input):
     section_id: Id | None = None
 
 
-class AnswerIn(_Input):
+class OpinionAnswerIn(_Input):
     outcome: Literal["accepted", "not_accepted"]
     answer: str = Field(
         ..., min_length=1, max_length=services.ANSWER_MAX, pattern=MULTILINE_PATTERN

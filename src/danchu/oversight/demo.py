@@ -94,6 +94,9 @@ def demo_load(commune: AdministrativeUnit, *, seed: int = 2025) -> DemoOversight
     villages = list(Village.objects.filter(commune=commune, is_active=True).order_by("code"))
     if None in (front, inspector, chair, official) or len(villages) < 2:
         return result
+    if any(_eligible_resident(village) is None for village in villages):
+        # A tiny demo (a few households) cannot seat one member per village (Art. 36(1)).
+        return result
     today = timezone.localdate()
     _inspection_board(commune, front, villages, today)
     work = _work(commune, official, front, villages[4:6] or villages[:2], today)
