@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -273,14 +273,23 @@ def _lock_village(matter_village: MatterVillage) -> MatterVillage:
 def _lock_village_for_vote(
     matter_village: MatterVillage, household_id: int
 ) -> tuple[MatterVillage, bool]:
-    """The village locked as :func:`_lock_village` does (with its matter, for the state checks)
-    and whether the household may vote in it, in one statement (quality bar P7)."""
+    """The village, locked against the closing, with its matter (for the state checks) and
+    whether the household may vote in it (quality bar P7).
+
+    Votes only need the village not to be counted under them: on PostgreSQL they take a shared
+    lock (``FOR SHARE``), which the closing's ``FOR NO KEY UPDATE`` waits for, but which lets
+    the votes of one village run side by side (one vote per household is the unique
+    constraint's job). The read comes after the lock, in its own statement, so that it sees
+    the state the lock protects. SQLite's IMMEDIATE transactions serialise every writer."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(MatterVillage._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [matter_village.pk])  # noqa: S608
     in_snapshot = EligibleHousehold.objects.filter(
         matter_village_id=OuterRef("pk"), household_id=household_id
     )
     mv = (
-        MatterVillage.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("matter")
+        MatterVillage.objects.select_related("matter")
         .annotate(household_in_snapshot=Exists(in_snapshot))
         .get(pk=matter_village.pk)
     )
