@@ -6,14 +6,15 @@ vote needs more queries than it does today."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from danchu.api.tests.helpers import auth, token_for
 from danchu.decisions import services
-from danchu.decisions.models import Vote
+from danchu.decisions.models import MatterVillage, Vote
 from danchu.decisions.rules import Form, MatterType
 from danchu.decisions.tests.factories import (
     TEAM,
@@ -100,3 +101,49 @@ def test_queries_per_page_vote_do_not_grow(client, commune, official):
     assert sum('FROM "territory_resident"' in sql for sql in statements) == 1, statements
     assert sum('FROM "accounts_roleassignment"' in sql for sql in statements) == 1, statements
     assert Vote.objects.get(matter=matter).option == option(matter, "reject")
+
+
+def _lock_waits(statement, params):
+    """Whether ``statement`` has to wait for a lock another transaction holds (it gives up
+    after 300 ms), run in a thread with its own connection."""
+    outcome: list[bool] = []
+
+    def other() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+                try:
+                    with transaction.atomic():
+                        cursor.execute(statement, params)
+                    outcome.append(False)
+                except OperationalError:  # lock_timeout: it had to wait
+                    outcome.append(True)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join(timeout=30)
+    assert outcome, "the other transaction did not finish"
+    return outcome[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_holds_off_the_closing_but_not_other_votes(commune, official):
+    """While a vote is being recorded its village cannot be locked for counting (the closing's
+    FOR NO KEY UPDATE waits), so a vote is either in the sealed tally or refused; another
+    household's vote in the same village does not wait (the shared lock, quality bar P7)."""
+    village = make_village(commune, households=4)
+    _matter, mv = _online_matter(official, village)
+    voter = households_of(village)[0]
+    table = MatterVillage._meta.db_table
+    with transaction.atomic():
+        locked, eligible = services._lock_village_for_vote(mv, voter.pk)
+        assert eligible
+        assert locked.matter.status == "open"
+        closing = f'SELECT id FROM "{table}" WHERE id = %s FOR NO KEY UPDATE'  # noqa: S608
+        assert _lock_waits(closing, [mv.pk])
+        another_vote = f'SELECT id FROM "{table}" WHERE id = %s FOR SHARE'  # noqa: S608
+        assert not _lock_waits(another_vote, [mv.pk])
+    assert not _lock_waits(closing, [mv.pk])  # released with the vote's transaction
