@@ -19,10 +19,12 @@ listens on a free loopback port. For each concurrency (default 16, 32 and 64 con
    /api/v1/matter-villages/{id}/vote`` with its bearer token, alternating its choice;
 3. the floor again;
 
-``--repeat`` times; it prints the medians, the ratio (P7: votes ≥ 20% of the floor's req/s,
-0 server errors, at 32 connections) and verifies each round in the database (R2): exactly one
-Vote row per household that was answered 200/201, no duplicates, no conflict, every answer
-200/201 or 409. Exits non-zero when a check fails.
+``--repeat`` times; with ``--in-process``, first the statements of a vote and its wall and
+CPU time measured in this process (what the machine's load distorts least). It prints the
+medians, the ratio (P7: votes ≥ 20% of the floor's req/s, 0 server errors, at 32
+connections) and verifies each round in the database (R2): exactly one Vote row per household
+that was answered 200/201, no duplicates, no conflict, every answer 200/201 or 409. Exits
+non-zero when a check fails.
 """
 
 from __future__ import annotations
@@ -467,6 +469,54 @@ def _votes(
     return measure
 
 
+# --- in process: statements and server time per vote, whatever the machine's load -------------
+
+
+def _in_process(bench: Village, round_: Round, households: int = 40) -> None:
+    """Votes through Django's test client in this process (no HTTP, no other worker): the
+    statements of a first and of a changed vote, and the median wall and CPU time of a vote
+    and of the bare view. CPU time is what the machine's load distorts least."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=HOST)
+    path = VOTE.format(id=round_.matter_village_id)
+    chosen = list(bench.tokens)[:households]
+
+    def vote(household: int, n: int) -> None:
+        body = json.dumps({"option_id": round_.options[n % len(round_.options)]})
+        response = client.post(
+            path, body, content_type="application/json",
+            headers={"Authorization": f"Bearer {bench.tokens[household]}"},
+        )  # fmt: skip
+        if response.status_code not in (200, 201):
+            sys.exit(f"in-process vote answered {response.status_code}: {response.content!r}")
+
+    def timed(call: Any) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        call()
+        return time.perf_counter() - wall, time.process_time() - cpu
+
+    statements = []
+    for n in range(2):  # the first vote, then a changed one
+        with CaptureQueriesContext(connection) as ctx:
+            vote(chosen[0], n)
+        statements.append(len(ctx.captured_queries))
+    floor = [timed(lambda: client.get(FLOOR)) for _ in range(200)]
+    votes = [timed(lambda h=h, n=n: vote(h, n)) for n in range(4) for h in chosen[1:]]
+    print(
+        f"in process: statements per vote {statements[0]} (first), {statements[1]} (changed), "
+        "BEGIN/COMMIT and savepoints included; median per vote "
+        f"{statistics.median(w for w, _c in votes) * 1000:.1f} ms wall, "
+        f"{statistics.median(c for _w, c in votes) * 1000:.1f} ms CPU; bare view "
+        f"{statistics.median(w for w, _c in floor) * 1000:.2f} ms wall, "
+        f"{statistics.median(c for _w, c in floor) * 1000:.2f} ms CPU "
+        f"(load average {os.getloadavg()[0]:.2f})"
+    )
+    connection.close()
+
+
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -480,6 +530,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pg-database", default="danchu_bench_votes")
     parser.add_argument("--clobber", action="store_true", help="drop an existing bench database")
+    parser.add_argument(
+        "--in-process", action="store_true",
+        help="also time votes in this process (statements, wall and CPU time per vote)",
+    )  # fmt: skip
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
     if not (
@@ -514,6 +568,8 @@ def main() -> int:
             for i, level in enumerate(levels)
         }
         vendor = connection.vendor
+        if args.in_process:
+            _in_process(bench, _new_round(bench, len(rounds)))
         connections.close_all()
         print(
             f"data: {args.households} households with representatives and API tokens, "

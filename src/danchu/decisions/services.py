@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -268,6 +268,34 @@ def _lock_village(matter_village: MatterVillage) -> MatterVillage:
         .select_related("matter", "matter__commune", "village")
         .get(pk=matter_village.pk)
     )
+
+
+def _lock_village_for_vote(
+    matter_village: MatterVillage, household_id: int
+) -> tuple[MatterVillage, bool]:
+    """The village, locked against the closing, with its matter (for the state checks) and
+    whether the household may vote in it (quality bar P7).
+
+    Votes only need the village not to be counted under them: on PostgreSQL they take a shared
+    lock (``FOR SHARE``), which the closing's ``FOR NO KEY UPDATE`` waits for, but which lets
+    the votes of one village run side by side (one vote per household is the unique
+    constraint's job). The read comes after the lock, in its own statement, so that it sees
+    the state the lock protects. SQLite's IMMEDIATE transactions serialise every writer."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(MatterVillage._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [matter_village.pk])  # noqa: S608
+    in_snapshot = EligibleHousehold.objects.filter(
+        matter_village_id=OuterRef("pk"), household_id=household_id
+    )
+    mv = (
+        MatterVillage.objects.select_related("matter")
+        .annotate(household_in_snapshot=Exists(in_snapshot))
+        .get(pk=matter_village.pk)
+    )
+    if mv.eligibility_frozen:
+        return mv, bool(mv.household_in_snapshot)  # type: ignore[attr-defined]
+    return mv, eligible_households(mv).filter(pk=household_id).exists()
 
 
 def _matter_villages(matter: Matter) -> list[MatterVillage]:
@@ -1269,7 +1297,26 @@ def _store_vote(
     other_opinion: str = "",
     ballot: Ballot | None = None,
 ) -> Vote | VoteConflict:
-    """Store the household's vote, or a conflict when it already has one.
+    """Store the household's vote, or a conflict when it already has one (:func:`_save_vote`)."""
+    stored, _created = _save_vote(
+        actor=actor, mv=mv, household_id=household_id, option=option, channel=channel,
+        other_opinion=other_opinion, ballot=ballot,
+    )  # fmt: skip
+    return stored
+
+
+def _save_vote(
+    *,
+    actor: Any,
+    mv: MatterVillage,
+    household_id: int,
+    option: Option,
+    channel: str,
+    other_opinion: str = "",
+    ballot: Ballot | None = None,
+) -> tuple[Vote | VoteConflict, bool]:
+    """Store the household's vote, or a conflict when it already has one; and whether a new
+    vote row was inserted.
 
     An online vote replaces the household's own earlier online vote (it may change its choice
     until the vote closes). The unique constraint (commune, matter, household) is the last line
@@ -1280,11 +1327,12 @@ def _store_vote(
     if existing is None:
         try:
             with transaction.atomic():
-                return Vote.objects.create(
+                vote = Vote.objects.create(
                     commune_id=mv.commune_id, matter_id=mv.matter_id, matter_village=mv,
                     household_id=household_id, option=option, channel=channel,
                     other_opinion=other_opinion, cast_by=_person(actor),
                 )  # fmt: skip
+                return vote, True
         except IntegrityError:
             existing = _existing_vote(mv.matter_id, household_id)
             if existing is None:  # pragma: no cover - another constraint failed: a real error
@@ -1294,11 +1342,12 @@ def _store_vote(
         existing.other_opinion = other_opinion
         existing.cast_by = _person(actor)
         existing.save(update_fields=["option", "other_opinion", "cast_by", "changed_at"])
-        return existing
-    return _conflict(
+        return existing, False
+    conflict = _conflict(
         actor=actor, mv=mv, household_id=household_id, channel=channel, option=option,
         ballot=ballot,
     )  # fmt: skip
+    return conflict, False
 
 
 def _finish_ballot(
@@ -1448,11 +1497,10 @@ def _vote_cast(
         )
     require(actor, Action.VOTE_CAST, household)
     # The village row is locked so that a vote and the closing are serialised: a vote either
-    # is in the sealed tally or is refused.
-    mv = _lock_village(matter_village)
-    # Once the households are snapshot, the village at the opening decides, not today's: a
-    # household that moved away mid-vote still votes here (and only here).
-    eligible = eligible_households(mv).filter(pk=household.pk).exists()
+    # is in the sealed tally or is refused. Once the households are snapshot, the village at the
+    # opening decides, not today's: a household that moved away mid-vote still votes here (and
+    # only here).
+    mv, eligible = _lock_village_for_vote(matter_village, household.pk)
     if not eligible and household.village_id != mv.village_id:
         raise PermissionDenied(_("Your household is not in this village."), code="forbidden")
     _expect_open_village(mv, Form.ONLINE)
@@ -1478,8 +1526,7 @@ def _vote_cast(
             actor=actor, mv=mv, household_id=household.pk, option=option, opinion=opinion,
             tracking_code=tracking_code,
         )  # fmt: skip
-    changed = Vote.objects.filter(matter_id=mv.matter_id, household=household).exists()
-    stored = _store_vote(
+    stored, created = _save_vote(
         actor=actor, mv=mv, household_id=household.pk, option=option,
         channel=Vote.Channel.ONLINE, other_opinion=opinion,
     )  # fmt: skip
@@ -1487,7 +1534,7 @@ def _vote_cast(
         # Art. 9(5): the participant list (household, channel) is the record; the choice of a
         # household is never written to the trail.
         audit.record(
-            actor=actor, action="decisions.vote.change" if changed else "decisions.vote.cast",
+            actor=actor, action="decisions.vote.cast" if created else "decisions.vote.change",
             obj=stored, commune_id=mv.commune_id,
             after={"household": household.pk, "village": mv.village_id,
                    "channel": Vote.Channel.ONLINE},

@@ -1,19 +1,20 @@
 """Queries per online vote (quality bar P7: the vote endpoint ≥ 20 % of a bare view's
-throughput). The household and its commune are read once, with the resident; the grants once
+throughput). The household and its commune are read once, with the token; the grants once
 per request; the matter village once before the service locks it. These tests fail when a
 vote needs more queries than it does today."""
 
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from danchu.api.tests.helpers import auth, token_for
 from danchu.decisions import services
-from danchu.decisions.models import Vote
+from danchu.decisions.models import MatterVillage, Vote
 from danchu.decisions.rules import Form, MatterType
 from danchu.decisions.tests.factories import (
     TEAM,
@@ -28,13 +29,13 @@ from danchu.decisions.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Statements of one online vote (savepoints and the audit trail's advisory lock aside): the
-# token and its user; the matter village with its matter and commune; the resident with its
-# household and commune; the grants; the option; then the service: the village locked, the
-# household's eligibility, whether it voted, the existing vote locked, the insert or update,
-# the audit trail's last hash and the new entry.
-FIRST_VOTE_MAX = 13  # + the token's last-used time, written at most every 5 minutes
-CHANGED_VOTE_MAX = 12
+# Statements of one online vote (savepoints and the PostgreSQL locks aside): the token with
+# its user, their resident record, household and commune; the matter village with its matter
+# and commune; the grants; the option; then the service: the village with the household's
+# eligibility, the existing vote locked, the insert or update, the audit trail's last hash and
+# the new entry.
+FIRST_VOTE_MAX = 10  # + the token's last-used time, written at most every 5 minutes
+CHANGED_VOTE_MAX = 9
 
 
 def _online_matter(official, village):
@@ -61,8 +62,9 @@ def _statements(client, url, body, headers):
 
 def _counted(sql):
     """Savepoints come from the test's transaction and the services' atomic blocks; PostgreSQL's
-    advisory lock serialises the audit trail's writers (SQLite's transactions do that)."""
-    return "SAVEPOINT" not in sql and "pg_advisory_xact_lock" not in sql
+    advisory lock serialises the audit trail's writers and its shared lock on the village
+    serialises votes against the closing (SQLite's transactions do both)."""
+    return not any(s in sql for s in ("SAVEPOINT", "pg_advisory_xact_lock", "FOR SHARE"))
 
 
 def test_queries_per_api_vote_do_not_grow(client, commune, official):
@@ -76,8 +78,9 @@ def test_queries_per_api_vote_do_not_grow(client, commune, official):
 
     assert len(first) <= FIRST_VOTE_MAX, "\n".join(first)
     assert len(changed) <= CHANGED_VOTE_MAX, "\n".join(changed)
-    # The resident, the household and its commune come in one query, not three.
-    assert sum('FROM "territory_resident"' in sql for sql in changed) == 1, "\n".join(changed)
+    # The resident, the household and its commune come with the token, not in three queries.
+    assert 'JOIN "territory_resident"' in changed[0], changed[0]
+    assert not any('FROM "territory_resident"' in sql for sql in changed), "\n".join(changed)
     assert not any('FROM "territory_household"' in sql.split("WHERE")[0] for sql in changed[:5])
     assert sum('FROM "accounts_roleassignment"' in sql for sql in changed) == 1
     vote = Vote.objects.get(matter=matter)
@@ -98,3 +101,49 @@ def test_queries_per_page_vote_do_not_grow(client, commune, official):
     assert sum('FROM "territory_resident"' in sql for sql in statements) == 1, statements
     assert sum('FROM "accounts_roleassignment"' in sql for sql in statements) == 1, statements
     assert Vote.objects.get(matter=matter).option == option(matter, "reject")
+
+
+def _lock_waits(statement, params):
+    """Whether ``statement`` has to wait for a lock another transaction holds (it gives up
+    after 300 ms), run in a thread with its own connection."""
+    outcome: list[bool] = []
+
+    def other() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+                try:
+                    with transaction.atomic():
+                        cursor.execute(statement, params)
+                    outcome.append(False)
+                except OperationalError:  # lock_timeout: it had to wait
+                    outcome.append(True)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join(timeout=30)
+    assert outcome, "the other transaction did not finish"
+    return outcome[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_holds_off_the_closing_but_not_other_votes(commune, official):
+    """While a vote is being recorded its village cannot be locked for counting (the closing's
+    FOR NO KEY UPDATE waits), so a vote is either in the sealed tally or refused; another
+    household's vote in the same village does not wait (the shared lock, quality bar P7)."""
+    village = make_village(commune, households=4)
+    _matter, mv = _online_matter(official, village)
+    voter = households_of(village)[0]
+    table = MatterVillage._meta.db_table
+    with transaction.atomic():
+        locked, eligible = services._lock_village_for_vote(mv, voter.pk)
+        assert eligible
+        assert locked.matter.status == "open"
+        closing = f'SELECT id FROM "{table}" WHERE id = %s FOR NO KEY UPDATE'  # noqa: S608
+        assert _lock_waits(closing, [mv.pk])
+        another_vote = f'SELECT id FROM "{table}" WHERE id = %s FOR SHARE'  # noqa: S608
+        assert not _lock_waits(another_vote, [mv.pk])
+    assert not _lock_waits(closing, [mv.pk])  # released with the vote's transaction
