@@ -71,7 +71,7 @@ def _floor(data):  # type: ignore[no-untyped-def]
     counts = voted.sum(axis=1)
     means = np.nanmean(np.where(voted.any(axis=0), dense, 0), axis=0)
     imputed = np.where(voted, dense, means)
-    projected = PCA(n_components=2, svd_solver="full").fit_transform(imputed)
+    projected = PCA(n_components=2).fit_transform(imputed)
     projected *= np.sqrt(m / np.maximum(counts, 1))[:, None]
     clustered = np.flatnonzero(counts >= 7)
     points = projected[clustered]

@@ -90,6 +90,10 @@ class Action(StrEnum):
     VOTE_CAST = "vote.cast"  # a household representative, for their household
     INITIATIVE_CREATE = "initiative.create"  # a resident proposes (Art. 16(3))
     CONSENT_GIVE = "consent.give"  # a household representative consents
+    # Opinion map — statements residents agree / disagree / pass on (Law 10/2022 Art. 25–26).
+    STATEMENT_PROPOSE = "statement.propose"  # a resident proposes; an official moderates
+    STATEMENT_VOTE = "statement.vote"
+    STATEMENT_MODERATE = "statement.moderate"  # seed, accept, moderate out
 
 
 class Scope(StrEnum):
@@ -121,6 +125,9 @@ _DISCLOSURE_WRITE = {
 _DECISIONS = {
     A.MATTER_LIST, A.MATTER_VIEW, A.MATTER_CREATE, A.MATTER_MANAGE, A.BALLOT_ENTER,
 }  # fmt: skip
+# Opinion map: residents give opinions on drafts (Art. 25–26) by proposing and voting on
+# statements; officials seed and moderate them.
+_MAP_PARTICIPATE = {A.STATEMENT_PROPOSE: Scope.COMMUNE, A.STATEMENT_VOTE: Scope.COMMUNE}
 # Residents ask for information (Art. 14) and follow their own requests.
 _RESIDENT_REQUESTS = {
     A.INFO_REQUEST_CREATE: Scope.COMMUNE,
@@ -142,7 +149,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _DISCLOSURE_READ
         | _DISCLOSURE_WRITE
         | _DECISIONS
-        | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE, A.MATTER_COMMUNE_WIDE},
+        | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE, A.MATTER_COMMUNE_WIDE}
+        | {A.STATEMENT_MODERATE},
     ),
     # Officials enter the commune's working-day adjustments (the province's or the
     # government's yearly decisions) because they count the deadlines.
@@ -153,7 +161,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | _DISCLOSURE_READ
         | _DISCLOSURE_WRITE
         | _DECISIONS
-        | {A.CALENDAR_MANAGE},
+        | {A.CALENDAR_MANAGE, A.STATEMENT_MODERATE},
     ),
     # A village head keeps the village's household list and hands out sign-in slips; posts
     # notices at the village point and relays them (Law 10/2022 Art. 13(2), (4)).
@@ -193,6 +201,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         A.VOTE_CAST: Scope.HOUSEHOLD,
         A.CONSENT_GIVE: Scope.HOUSEHOLD,
         A.INITIATIVE_CREATE: Scope.COMMUNE,
+        **_MAP_PARTICIPATE,
     },
     Role.RESIDENT: {
         A.VILLAGE_LIST: Scope.COMMUNE,
@@ -201,6 +210,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         **_RESIDENT_REQUESTS,
         # Art. 16(3): any resident may propose a matter to the community.
         A.INITIATIVE_CREATE: Scope.COMMUNE,
+        **_MAP_PARTICIPATE,
     },
     # Steering readers above the commune read figures and structure, never personal data.
     Role.PROVINCE_READER: _at(

@@ -76,6 +76,10 @@ TARGETS: dict[Action, str] = {
     Action.VOTE_CAST: "household",  # the representative votes for their household
     Action.INITIATIVE_CREATE: "commune",
     Action.CONSENT_GIVE: "household",
+    # Opinion map: asked of the consultation's commune.
+    Action.STATEMENT_PROPOSE: "commune",
+    Action.STATEMENT_VOTE: "commune",
+    Action.STATEMENT_MODERATE: "commune",
 }
 
 MODELS: dict[str, type[Model]] = {
