@@ -39,6 +39,8 @@ STATE_DEPENDENT = {
     # against today (not in the future, not lapsed) and its household against the village.
     "POST /api/v1/communes/{code}/initiatives",
     "POST /api/v1/initiatives/{initiative_id}/consents",
+    # Opinion map: a statement's text is judged once its spaces are trimmed (empty, > 400).
+    "POST /api/v1/consultations/{consultation_id}/statements",
 }
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +34,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse.linalg import svds
 from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
 
 __all__ = [
     "AGREE",
@@ -300,14 +302,17 @@ def _base_clusters(
         return np.zeros(points.shape[0], dtype=np.int64), init
     # Stop when every centre moves < 0.01: a total squared shift ≤ 0.01² is at least as strict.
     spread = float(np.mean(np.var(points, axis=0))) or 1.0
-    kmeans = KMeans(
-        n_clusters=init.shape[0],
-        init=init,
-        n_init=1,
-        max_iter=BASE_MAX_ITER,
-        tol=MOVE_TOLERANCE**2 / spread,
-        algorithm="lloyd",
-    ).fit(points)
+    with warnings.catch_warnings():
+        # Duplicate points can leave a cluster empty; it is dropped below, as Polis does.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        kmeans = KMeans(
+            n_clusters=init.shape[0],
+            init=init,
+            n_init=1,
+            max_iter=BASE_MAX_ITER,
+            tol=MOVE_TOLERANCE**2 / spread,
+            algorithm="lloyd",
+        ).fit(points)
     labels = kmeans.labels_.astype(np.int64)
     used = np.unique(labels)  # drop empty clusters, renumber densely in order
     remap = np.full(init.shape[0], -1, dtype=np.int64)
