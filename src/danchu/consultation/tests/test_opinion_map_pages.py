@@ -48,7 +48,8 @@ def test_the_page_shows_the_picture_and_the_same_content_as_tables(client, setup
     page = client.get(_url(consultation))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "<svg" in html and 'role="img"' in html
+    assert "<svg" in html
+    assert 'role="img"' in html
     assert html.count("<table>") == 2
     assert all(s.text in html for s in statements)
 
