@@ -161,3 +161,15 @@ def test_a_recompute_keeps_indexes_and_moderated_out_statements_drop_out(officia
 
 def test_no_map_before_any_vote(consultation):
     assert map_selectors.map_view(consultation) is None
+
+
+def test_the_demo_loads_a_live_map_once(consultation):
+    from danchu.consultation.map_demo import demo_load
+
+    loaded = demo_load(consultation, seed=1, participants=60)
+    assert loaded.statements == 12
+    assert loaded.votes > 300
+    view = map_selectors.map_view(consultation)
+    assert view is not None
+    assert len(view.groups) >= 2
+    assert demo_load(consultation, seed=1).votes == 0  # a second load adds nothing
