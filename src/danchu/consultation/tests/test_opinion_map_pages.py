@@ -57,8 +57,15 @@ def test_the_page_shows_the_picture_and_the_same_content_as_tables(client, setup
 def test_the_page_reads_the_stored_map_with_few_queries(
     client, setup, django_assert_max_num_queries
 ):
-    consultation, _, _ = setup
-    with django_assert_max_num_queries(8):
+    consultation, statements, residents = setup
+    client.force_login(residents[0])
+    with django_assert_max_num_queries(9):
+        client.get(_url(consultation))
+    official = RoleAssignmentFactory(role=Role.COMMUNE_OFFICIAL, commune=consultation.commune).user
+    for index in range(30):  # five times the statements: the same number of queries
+        map_services.statement_add(actor=official, consultation=consultation, text=f"Thêm {index}")
+    map_services.map_recompute(consultation=consultation)
+    with django_assert_max_num_queries(9):
         client.get(_url(consultation))
 
 
