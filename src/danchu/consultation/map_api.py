@@ -71,42 +71,42 @@ def _statement(consultation: Consultation, pk: int) -> Statement:
     return found
 
 
-class StatementOut(Schema):
+class MapStatementOut(Schema):
     id: int
     text: str
     origin: str
     moderation: str
 
 
-class StatementIn(Schema):
+class MapStatementIn(Schema):
     text: str = Field(..., max_length=2000, description="At most 400 characters once trimmed.")
 
 
-class VoteIn(Schema):
+class MapVoteIn(Schema):
     value: int = Field(..., ge=-1, le=1, description="1 agree, -1 disagree, 0 pass.")
 
 
-class VoteOut(Schema):
+class MapVoteOut(Schema):
     statement_id: int
     value: int
 
 
-class RepOut(Schema):
+class MapRepOut(Schema):
     statement_id: int
     agrees: bool
     percent: int
 
 
-class GroupOut(Schema):
+class MapGroupOut(Schema):
     id: int
     letter: str
     size: int
     x: float
     y: float
-    representative: list[RepOut]
+    representative: list[MapRepOut]
 
 
-class StatementMapOut(Schema):
+class MapStatementCounts(Schema):
     statement_id: int
     agree: int
     disagree: int
@@ -114,11 +114,11 @@ class StatementMapOut(Schema):
     group_consensus_percent: int
 
 
-class MapOut(Schema):
+class OpinionMapOut(Schema):
     computed: bool
     participants: int
-    groups: list[GroupOut]
-    statements: list[StatementMapOut]
+    groups: list[MapGroupOut]
+    statements: list[MapStatementCounts]
     consensus_agree: list[int]
     consensus_disagree: list[int]
 
@@ -134,7 +134,7 @@ def _statement_out(statement: Statement) -> dict[str, Any]:
 
 @router.get(
     "/consultations/{consultation_id}/statements",
-    response=with_errors({200: list[StatementOut]}),
+    response=with_errors({200: list[MapStatementOut]}),
     auth=PUBLIC,
     openapi_extra=PUBLIC_OPENAPI,
     operation_id="map_statement_list",
@@ -147,10 +147,12 @@ def statement_list(request: HttpRequest, consultation_id: int = IdPath) -> Any:
 
 @router.post(
     "/consultations/{consultation_id}/statements",
-    response=with_errors({201: StatementOut}),
+    response=with_errors({201: MapStatementOut}),
     operation_id="map_statement_add",
 )
-def statement_add(request: HttpRequest, payload: StatementIn, consultation_id: int = IdPath) -> Any:
+def statement_add(
+    request: HttpRequest, payload: MapStatementIn, consultation_id: int = IdPath
+) -> Any:
     """An official seeds a statement; a resident proposes one, shown after moderation."""
     consultation = _consultation(consultation_id)
     with _service():
@@ -162,12 +164,12 @@ def statement_add(request: HttpRequest, payload: StatementIn, consultation_id: i
 
 @router.put(
     "/consultations/{consultation_id}/statements/{statement_id}/vote",
-    response=with_errors({200: VoteOut}),
+    response=with_errors({200: MapVoteOut}),
     operation_id="map_vote_cast",
 )
 def vote_cast(
     request: HttpRequest,
-    payload: VoteIn,
+    payload: MapVoteIn,
     consultation_id: int = IdPath,
     statement_id: int = IdPath,
 ) -> Any:
@@ -182,7 +184,7 @@ def vote_cast(
 
 @router.get(
     "/consultations/{consultation_id}/map",
-    response=with_errors({200: MapOut}),
+    response=with_errors({200: OpinionMapOut}),
     auth=PUBLIC,
     openapi_extra=PUBLIC_OPENAPI,
     operation_id="map_get",
