@@ -82,6 +82,8 @@ STATE_DEPENDENT = {
     "POST /api/v1/consultations/{consultation_id}/affected-citizens",
     "POST /api/v1/affected-citizens/{citizen_id}/views",
     "POST /api/v1/consultations/{consultation_id}/matter",
+    # Opinion map: a statement's text is judged once its spaces are trimmed (empty, > 400).
+    "POST /api/v1/consultations/{consultation_id}/statements",
 }
 
 

@@ -131,6 +131,10 @@ class Action(StrEnum):
     CONSULTATION_MANAGE = "consultation.manage"  # publish, close, synthesis, decision, Art. 27
     OPINION_ENTER = "opinion.enter"  # an opinion received on paper or at a meeting
     OPINION_SUBMIT = "opinion.submit"  # a resident's own opinion on the web
+    # Opinion map — statements residents agree / disagree / pass on (Law 10/2022 Art. 25–26).
+    STATEMENT_PROPOSE = "statement.propose"  # a resident proposes; an official moderates
+    STATEMENT_VOTE = "statement.vote"
+    STATEMENT_MODERATE = "statement.moderate"  # seed, accept, moderate out
 
 
 class Scope(StrEnum):
@@ -178,6 +182,9 @@ _CONTRIBUTIONS_COLLECT = {A.CAMPAIGN_LIST, A.RECEIPT_ISSUE, A.RECEIPT_VIEW}
 # village heads and the Front collect opinions at meetings (Art. 26(1)) and enter them.
 _CONSULTATION_READ = {A.CONSULTATION_LIST, A.CONSULTATION_VIEW}
 _CONSULTATION_WRITE = {A.CONSULTATION_CREATE, A.CONSULTATION_MANAGE, A.OPINION_ENTER}
+# Opinion map: residents give opinions on drafts (Art. 25–26) by proposing and voting on
+# statements; officials seed and moderate them.
+_MAP_PARTICIPATE = {A.STATEMENT_PROPOSE: Scope.COMMUNE, A.STATEMENT_VOTE: Scope.COMMUNE}
 # Residents ask for information (Art. 14) and follow their own requests.
 _RESIDENT_REQUESTS = {
     A.INFO_REQUEST_CREATE: Scope.COMMUNE,
@@ -222,7 +229,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | {A.ROLE_MANAGE, A.COMMUNE_SETTINGS, A.CALENDAR_MANAGE, A.MATTER_COMMUNE_WIDE}
         | _OVERSIGHT[Role.COMMUNE_CHAIR]
         | _CONSULTATION_READ
-        | _CONSULTATION_WRITE,
+        | _CONSULTATION_WRITE
+        | {A.STATEMENT_MODERATE},
     ),
     # Officials enter the commune's working-day adjustments (the province's or the
     # government's yearly decisions) because they count the deadlines.
@@ -238,7 +246,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         | {A.CALENDAR_MANAGE}
         | _OVERSIGHT[Role.COMMUNE_OFFICIAL]
         | _CONSULTATION_READ
-        | _CONSULTATION_WRITE,
+        | _CONSULTATION_WRITE
+        | {A.CALENDAR_MANAGE, A.STATEMENT_MODERATE},
     ),
     # A village head keeps the village's household list and hands out sign-in slips; posts
     # notices at the village point and relays them (Law 10/2022 Art. 13(2), (4)).
@@ -289,6 +298,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         A.CONSENT_GIVE: Scope.HOUSEHOLD,
         A.INITIATIVE_CREATE: Scope.COMMUNE,
         A.OPINION_SUBMIT: Scope.COMMUNE,
+        **_MAP_PARTICIPATE,
     },
     Role.RESIDENT: {
         A.VILLAGE_LIST: Scope.COMMUNE,
@@ -299,6 +309,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         A.INITIATIVE_CREATE: Scope.COMMUNE,
         # Art. 25: residents give opinions on the commune's drafts.
         A.OPINION_SUBMIT: Scope.COMMUNE,
+        **_MAP_PARTICIPATE,
     },
     # Steering readers above the commune read figures and structure, never personal data.
     Role.PROVINCE_READER: _at(

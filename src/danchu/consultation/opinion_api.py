@@ -33,7 +33,6 @@ from danchu.consultation.opinion_schemas import (
     AffectedIn,
     AffectedOut,
     AffectedViewsIn,
-    OpinionAnswerIn,
     ConsultationDetailOut,
     ConsultationIn,
     ConsultationPage,
@@ -41,6 +40,7 @@ from danchu.consultation.opinion_schemas import (
     GroupIn,
     GroupOut,
     MatterLinkIn,
+    OpinionAnswerIn,
     OpinionIn,
     OpinionOut,
     OpinionPage,
@@ -340,7 +340,9 @@ def synthesis_group_create(
     response=with_errors({200: GroupOut}),
     operation_id="synthesis_group_answer",
 )
-def synthesis_group_answer(request: HttpRequest, payload: OpinionAnswerIn, group_id: int = IdPath) -> Any:
+def synthesis_group_answer(
+    request: HttpRequest, payload: OpinionAnswerIn, group_id: int = IdPath
+) -> Any:
     """Accepted (the change made) or not accepted (why) — Art. 28(3)."""
     group = OpinionGroup.objects.select_related("consultation").filter(pk=group_id).first()
     if group is None:

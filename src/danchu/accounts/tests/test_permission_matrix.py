@@ -114,6 +114,10 @@ TARGETS: dict[Action, str] = {
     Action.CONSULTATION_MANAGE: "consultation",
     Action.OPINION_ENTER: "consultation",  # entered into the commune's consultation
     Action.OPINION_SUBMIT: "consultation",
+    # Opinion map: asked of the consultation's commune.
+    Action.STATEMENT_PROPOSE: "commune",
+    Action.STATEMENT_VOTE: "commune",
+    Action.STATEMENT_MODERATE: "commune",
 }
 
 MODELS: dict[str, type[Model]] = {
