@@ -201,7 +201,7 @@ def bo_create(request: HttpRequest, code: str) -> HttpResponse:
         except ApplicationError as error:
             add_application_error(form, error)
         else:
-            return redirect("consultation_bo_detail", pk=consultation.pk)
+            return redirect("consultation:consultation_bo_detail", pk=consultation.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "consultation/bo_form.html", {"commune": commune, "form": form},
                   status=status)  # fmt: skip
@@ -278,7 +278,7 @@ def bo_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         consultation.refresh_from_db()
         return _render_bo(request, consultation, status=409, page_error=error.message)
     messages.success(request, _("The consultation is updated."))
-    return redirect("consultation_bo_detail", pk=pk)
+    return redirect("consultation:consultation_bo_detail", pk=pk)
 
 
 @backoffice_view
@@ -298,7 +298,7 @@ def bo_enter(request: HttpRequest, pk: int) -> HttpResponse:
             add_application_error(form, error)
         else:
             messages.success(request, _("Opinion recorded: %(ref)s") % {"ref": opinion.reference})
-            return redirect("consultation_bo_detail", pk=pk)
+            return redirect("consultation:consultation_bo_detail", pk=pk)
     return _render_bo(request, consultation, status=400, paper_form=form)
 
 
@@ -317,7 +317,7 @@ def bo_group(request: HttpRequest, pk: int) -> HttpResponse:
             )  # fmt: skip
         except ApplicationError as error:
             return _render_bo(request, consultation, status=400, page_error=error.message)
-        return redirect("consultation_bo_detail", pk=pk)
+        return redirect("consultation:consultation_bo_detail", pk=pk)
     return _render_bo(request, consultation, status=400,
                       page_error=_("Please correct the errors below."))  # fmt: skip
 
@@ -337,7 +337,7 @@ def bo_answer(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
                                   answer=form.cleaned_data["answer"])  # fmt: skip
         except ApplicationError as error:
             return _render_bo(request, consultation, status=400, page_error=error.message)
-        return redirect("consultation_bo_detail", pk=pk)
+        return redirect("consultation:consultation_bo_detail", pk=pk)
     message = _("Choose accepted or not accepted, and write the answer.")
     return _render_bo(request, consultation, status=400, page_error=message)
 
@@ -359,7 +359,7 @@ def bo_decision(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as error:
             add_application_error(form, error)
         else:
-            return redirect("consultation_bo_detail", pk=pk)
+            return redirect("consultation:consultation_bo_detail", pk=pk)
     consultation.refresh_from_db()
     return _render_bo(request, consultation, status=400, decision_form=form)
 
@@ -378,7 +378,7 @@ def bo_affected_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as error:
             add_application_error(form, error)
         else:
-            return redirect("consultation_bo_detail", pk=pk)
+            return redirect("consultation:consultation_bo_detail", pk=pk)
     return _render_bo(request, consultation, status=400, affected_form=form)
 
 
@@ -398,7 +398,7 @@ def bo_affected_views(request: HttpRequest, pk: int, citizen_id: int) -> HttpRes
             )
         except ApplicationError as error:
             return _render_bo(request, consultation, status=400, page_error=error.message)
-        return redirect("consultation_bo_detail", pk=pk)
+        return redirect("consultation:consultation_bo_detail", pk=pk)
     return _render_bo(request, consultation, status=400,
                       page_error=_("Please correct the errors below."))  # fmt: skip
 

@@ -18,7 +18,11 @@ pytestmark = pytest.mark.django_db
 def setup():  # type: ignore[no-untyped-def]
     commune = CommuneFactory()
     consultation = Consultation.objects.create(
-        commune=commune, title="Quy hoạch chợ", status=Consultation.Status.OPEN
+        commune=commune,
+        title="Quy hoạch chợ",
+        status=Consultation.Status.OPEN,
+        category=1,
+        period_days=20,
     )
     official = RoleAssignmentFactory(role=Role.COMMUNE_OFFICIAL, commune=commune).user
     statements = [

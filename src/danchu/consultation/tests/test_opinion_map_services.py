@@ -24,7 +24,11 @@ def commune():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def consultation(commune):  # type: ignore[no-untyped-def]
     return Consultation.objects.create(
-        commune=commune, title="Quy hoạch chợ", status=Consultation.Status.OPEN
+        commune=commune,
+        title="Quy hoạch chợ",
+        status=Consultation.Status.OPEN,
+        category=1,
+        period_days=20,
     )
 
 

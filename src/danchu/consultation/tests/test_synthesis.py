@@ -244,7 +244,7 @@ def test_synthesis_document_in_the_state_format(client, official, commune):
     from django.urls import reverse
 
     consultation = _answered(official, closed_consultation(official, commune), 1, 2)
-    url = reverse("consultation_synthesis_docx", args=[commune.code, consultation.pk])
+    url = reverse("consultation:consultation_synthesis_docx", args=[commune.code, consultation.pk])
     response = client.get(url)
     assert response.status_code == 200
     document = docx.Document(io.BytesIO(response.content))
@@ -258,5 +258,5 @@ def test_no_synthesis_document_before_publication(client, official, commune):
     from django.urls import reverse
 
     consultation = closed_consultation(official, commune)
-    url = reverse("consultation_synthesis_docx", args=[commune.code, consultation.pk])
+    url = reverse("consultation:consultation_synthesis_docx", args=[commune.code, consultation.pk])
     assert client.get(url).status_code == 404
