@@ -24,7 +24,9 @@ def test_public_list_and_detail(client, official, commune):
     assert listed.status_code == 200
     assert "Quy chế thu gom rác thải" in listed.content.decode()
     assert "Bản nháp" not in listed.content.decode()
-    detail = client.get(reverse("consultation:consultation_public_detail", args=[commune.code, consultation.pk]))
+    detail = client.get(
+        reverse("consultation:consultation_public_detail", args=[commune.code, consultation.pk])
+    )
     assert "Điều 2. Giờ thu gom" in detail.content.decode()
 
 
@@ -51,7 +53,9 @@ def test_resident_comments_and_looks_up(client, official, commune, village):
     opinion = Opinion.objects.get()
     assert opinion.reference in response.content.decode()
     client.logout()
-    found = client.get(reverse("consultation:consultation_lookup"), {"reference": opinion.reference})
+    found = client.get(
+        reverse("consultation:consultation_lookup"), {"reference": opinion.reference}
+    )
     assert found.status_code == 200
     assert "Nên thu gom buổi chiều" in found.content.decode()
     missing = client.get(reverse("consultation:consultation_lookup"), {"reference": "YK-AAAA-AAAA"})
@@ -88,7 +92,9 @@ def test_backoffice_flow(client, official, commune):
     group = consultation.opinion_groups.get()
     client.post(reverse("consultation:consultation_bo_answer", args=[consultation.pk, group.pk]),
                 {"outcome": "not_accepted", "answer": "Theo quy định."})  # fmt: skip
-    published = client.post(reverse("consultation:consultation_bo_action", args=[consultation.pk, "synthesis"]))
+    published = client.post(
+        reverse("consultation:consultation_bo_action", args=[consultation.pk, "synthesis"])
+    )
     assert published.status_code == 302
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.ANSWERED
@@ -161,7 +167,9 @@ def test_backoffice_records_affected_citizens(client, official, commune):
     assert citizen.notified_at is not None
     assert (
         "Lê Văn Cường"
-        in client.get(reverse("consultation:consultation_bo_detail", args=[consultation.pk])).content.decode()
+        in client.get(
+            reverse("consultation:consultation_bo_detail", args=[consultation.pk])
+        ).content.decode()
     )
 
 
@@ -197,5 +205,7 @@ def test_village_head_enters_opinions_and_sees_only_theirs(client, official, com
     assert entered.status_code == 302
     assert (
         "Ý kiến họp thôn"
-        in client.get(reverse("consultation:consultation_bo_detail", args=[consultation.pk])).content.decode()
+        in client.get(
+            reverse("consultation:consultation_bo_detail", args=[consultation.pk])
+        ).content.decode()
     )
