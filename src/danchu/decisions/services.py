@@ -1310,7 +1310,7 @@ def _save_vote(
     actor: Any,
     mv: MatterVillage,
     household_id: int,
-    option: Option,
+    option: Option | None,
     channel: str,
     other_opinion: str = "",
     ballot: Ballot | None = None,
