@@ -49,3 +49,17 @@ def test_the_demo_is_idempotent_and_resettable(can_loc):
     assert requests_demo.demo_load(can_loc, seed=7) == 0
     assert requests_demo.demo_reset(can_loc) > 0
     assert not CitizenRequest.objects.filter(commune=can_loc).exists()
+
+
+def test_the_app_demo_loads_the_year_of_requests_besides_the_reception_visits(can_loc):
+    # A reception visit accepted for handling files a request: loaded first, those would make
+    # the requests demo think the commune already had its year.
+    from io import StringIO
+
+    from danchu.petitions import demo
+
+    demo.demo_load(can_loc, seed=2025, stdout=StringIO())
+    rows = CitizenRequest.objects.filter(commune=can_loc)
+    from_reception = rows.filter(channel="reception", reception_record__isnull=False).count()
+    assert from_reception > 0
+    assert rows.count() >= requests_demo.REQUESTS_A_YEAR + from_reception
