@@ -393,64 +393,64 @@ def recognition_page(request: HttpRequest, mv_id: int) -> HttpResponse:
     return _render_recognition(request, _matter_village(request, mv_id))
 
 
-@backoffice_view
-@require_POST
-def decision_send(request: HttpRequest, mv_id: int) -> HttpResponse:
+def _recognition_step(
+    request: HttpRequest,
+    mv_id: int,
+    form_class: type[Any],
+    form_key: str,
+    record: Any,
+    done: str,
+) -> HttpResponse:
+    """Post one step of the sending and recognition: ``record(mv, cleaned_data)`` calls the
+    service; its refusal lands on the form's fields, the page is shown again with the form."""
     mv = _matter_village(request, mv_id)
-    form = DecisionSendForm(request.POST)
+    form = form_class(request.POST)
     status = 400
     if form.is_valid():
         try:
-            recognition.decision_send(
-                actor=request.user, matter_village=mv, sent_on=form.cleaned_data["sent_on"]
-            )
+            record(mv, form.cleaned_data)
         except ApplicationError as error:
             status = _put(form, error)
         else:
-            messages.success(request, _("The sending of the decision is recorded."))
+            messages.success(request, done)
             return redirect("decisions:bo_recognition", mv_id=mv.pk)
-    return _render_recognition(request, mv, send_form=form, status=status)
+    return _render_recognition(request, mv, status=status, **{form_key: form})
+
+
+@backoffice_view
+@require_POST
+def decision_send(request: HttpRequest, mv_id: int) -> HttpResponse:
+    return _recognition_step(
+        request, mv_id, DecisionSendForm, "send_form",
+        lambda mv, data: recognition.decision_send(
+            actor=request.user, matter_village=mv, sent_on=data["sent_on"]
+        ),
+        _("The sending of the decision is recorded."),
+    )  # fmt: skip
 
 
 @backoffice_view
 @require_POST
 def decision_recognise(request: HttpRequest, mv_id: int) -> HttpResponse:
-    mv = _matter_village(request, mv_id)
-    form = RecogniseForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            recognition.decision_recognise(
-                actor=request.user, matter_village=mv, on=form.cleaned_data["on"]
-            )
-        except ApplicationError as error:
-            status = _put(form, error)
-        else:
-            messages.success(request, _("The recognition is recorded."))
-            return redirect("decisions:bo_recognition", mv_id=mv.pk)
-    return _render_recognition(request, mv, recognise_form=form, status=status)
+    return _recognition_step(
+        request, mv_id, RecogniseForm, "recognise_form",
+        lambda mv, data: recognition.decision_recognise(
+            actor=request.user, matter_village=mv, on=data["on"]
+        ),
+        _("The recognition is recorded."),
+    )  # fmt: skip
 
 
 @backoffice_view
 @require_POST
 def decision_refuse(request: HttpRequest, mv_id: int) -> HttpResponse:
-    mv = _matter_village(request, mv_id)
-    form = DecisionRefuseForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            recognition.decision_refuse(
-                actor=request.user,
-                matter_village=mv,
-                on=form.cleaned_data["on"],
-                reasons=form.cleaned_data["reasons"],
-            )
-        except ApplicationError as error:
-            status = _put(form, error)
-        else:
-            messages.success(request, _("The written refusal is recorded."))
-            return redirect("decisions:bo_recognition", mv_id=mv.pk)
-    return _render_recognition(request, mv, refuse_form=form, status=status)
+    return _recognition_step(
+        request, mv_id, DecisionRefuseForm, "refuse_form",
+        lambda mv, data: recognition.decision_refuse(
+            actor=request.user, matter_village=mv, on=data["on"], reasons=data["reasons"]
+        ),
+        _("The written refusal is recorded."),
+    )  # fmt: skip
 
 
 @backoffice_view
