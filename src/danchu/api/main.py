@@ -17,6 +17,7 @@ from danchu.decisions.election_api import router as elections_router
 from danchu.disclosure.api import router as disclosure_router
 from danchu.oversight.api import router as oversight_router
 from danchu.petitions.api import router as petitions_router
+from danchu.reporting.api import router as reporting_router
 from danchu.territory.api import router as territory_router
 
 __all__ = ["api"]
@@ -42,3 +43,4 @@ api.add_router("/", petitions_router)
 api.add_router("/", contributions_router)
 api.add_router("/", oversight_router)
 api.add_router("/", consultation_router)
+api.add_router("/", reporting_router)

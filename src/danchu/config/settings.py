@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "danchu.contributions",
     "danchu.oversight",
     "danchu.consultation",
+    "danchu.reporting",
     "danchu.web",
     "danchu.api",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("danchu.contributions.urls")),
     path("", include("danchu.oversight.urls")),
     path("", include("danchu.consultation.urls")),
+    path("", include("danchu.reporting.urls")),
     path("", include("danchu.web.urls")),
 ]
 

@@ -1,0 +1,7 @@
+"""URLs of the steering reports: public dashboards (/xa/…/chi-dao/, /tinh/…/chi-dao/) and the
+back office (/quan-ly/chi-dao/…)."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "reporting"
+urlpatterns: list[URLPattern | URLResolver] = []
