@@ -135,6 +135,17 @@ class Action(StrEnum):
     STATEMENT_PROPOSE = "statement.propose"  # a resident proposes; an official moderates
     STATEMENT_VOTE = "statement.vote"
     STATEMENT_MODERATE = "statement.moderate"  # seed, accept, moderate out
+    # Chỉ đạo, sơ kết, tổng kết — steering and reviews (Law 10/2022 Art. 91–92: the People's
+    # Committees direct, inspect and review the implementation). Public indicators need none.
+    INDICATOR_VIEW_RESTRICTED = "indicator.view_restricted"  # the non-public indicators
+    REVIEW_VIEW = "review.view"  # review reports, drafts included
+    REVIEW_WRITE = "review.write"  # create a draft review, write its narrative sections
+    REVIEW_ISSUE = "review.issue"  # number, sign and freeze a review (the head signs)
+    STEERING_VIEW = "steering.view"  # steering plans and key tasks
+    STEERING_MANAGE = "steering.manage"  # plans, key tasks and their assignment
+    TASK_REPORT = "task.report"  # progress and evidence on a key task assigned to the unit
+    EMULATION_VIEW = "emulation.view"  # emulation rounds, scores and awards
+    EMULATION_MANAGE = "emulation.manage"  # criteria, weights, ranking, awards
 
 
 class Scope(StrEnum):
@@ -336,6 +347,22 @@ POLICY[Role.MEDIATOR].update(
 )
 for _role in (Role.RESIDENT, Role.HOUSEHOLD_REPRESENTATIVE):
     POLICY[_role][A.DIALOGUE_ASK] = Scope.COMMUNE
+
+# Steering and reviews: the commune People's Committee reviews its implementation and the chair
+# signs the report (Decree 30/2020 Art. 13); the Front sits on the steering committee and
+# reports on its tasks; village heads report on tasks given to their village. Above the commune,
+# the province steering committee reviews, plans and awards for its communes — never with
+# personal data, which none of these actions reveal.
+_REVIEW_READ = {A.INDICATOR_VIEW_RESTRICTED, A.REVIEW_VIEW, A.STEERING_VIEW, A.EMULATION_VIEW}
+_REVIEW_WORK = _REVIEW_READ | {
+    A.REVIEW_WRITE, A.STEERING_MANAGE, A.TASK_REPORT, A.EMULATION_MANAGE,
+}  # fmt: skip
+POLICY[Role.COMMUNE_CHAIR].update(_at(Scope.COMMUNE, _REVIEW_WORK | {A.REVIEW_ISSUE}))
+POLICY[Role.COMMUNE_OFFICIAL].update(_at(Scope.COMMUNE, _REVIEW_WORK))
+POLICY[Role.FRONT_OFFICER].update(_at(Scope.COMMUNE, _REVIEW_READ | {A.TASK_REPORT}))
+POLICY[Role.INSPECTION_BOARD].update(_at(Scope.COMMUNE, {A.REVIEW_VIEW, A.STEERING_VIEW}))
+POLICY[Role.VILLAGE_HEAD].update(_at(Scope.VILLAGE, {A.STEERING_VIEW, A.TASK_REPORT}))
+POLICY[Role.PROVINCE_READER].update(_at(Scope.PROVINCE, _REVIEW_WORK | {A.REVIEW_ISSUE}))
 
 
 @dataclass(frozen=True)
