@@ -10,15 +10,33 @@ belong to the village that decided.
 Turnout counts households: present at the meeting, or a vote (ballot counted, online) for the
 other forms, against all the village's households frozen when the matter opened (Art. 21(1)).
 The online share is online votes among all individual votes (ballots counted and online).
+
+Matters themselves (``decisions.matters``, ``decisions.matters_passed``) count once each, with
+the outcome ``decision_figures`` gives them: a commune-wide matter passes when two thirds or
+more of its villages adopt it (Art. 21(1)); another matter where a village adopted it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -45,28 +63,28 @@ FORM_CODES: dict[str, str] = {
 
 _TYPE_NAMES: dict[int, tuple[StrOrPromise, StrOrPromise]] = {
     MatterType.CONTRIBUTIONS: (
-        _("Decisions on contributions for public works"),
-        _("Decisions on contributions for public works adopted"),
+        _("Village decisions on contributions for public works"),
+        _("Village decisions on contributions for public works adopted"),
     ),
     MatterType.COMMUNITY_FINANCES: (
-        _("Decisions on community funds"),
-        _("Decisions on community funds adopted"),
+        _("Village decisions on community funds"),
+        _("Village decisions on community funds adopted"),
     ),
     MatterType.CONVENTION: (
-        _("Decisions on community conventions"),
-        _("Decisions on community conventions adopted"),
+        _("Village decisions on community conventions"),
+        _("Village decisions on community conventions adopted"),
     ),
     MatterType.VILLAGE_HEAD: (
-        _("Decisions electing or dismissing the village head"),
-        _("Decisions electing or dismissing the village head adopted"),
+        _("Village decisions electing or dismissing the village head"),
+        _("Village decisions electing or dismissing the village head adopted"),
     ),
     MatterType.BOARD_MEMBERS: (
-        _("Decisions on inspection and supervision board members"),
-        _("Decisions on inspection and supervision board members adopted"),
+        _("Village decisions on inspection and supervision board members"),
+        _("Village decisions on inspection and supervision board members adopted"),
     ),
     MatterType.OTHER: (
-        _("Decisions on other self-managed matters"),
-        _("Decisions on other self-managed matters adopted"),
+        _("Village decisions on other self-managed matters"),
+        _("Village decisions on other self-managed matters adopted"),
     ),
 }
 
@@ -103,7 +121,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         code="decisions.decided",
         pillar=PILLAR,
-        name=_("Matters decided by the people"),
+        name=_("Village decisions taken by the people"),
         definition=_(
             "Village decisions (one matter in one village; a commune-wide matter counts in each "
             "of its villages) whose matter closed in the period."
@@ -114,7 +132,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         code="decisions.passed",
         pillar=PILLAR,
-        name=_("Matters adopted"),
+        name=_("Village decisions adopted"),
         definition=_("Of the village decisions, those adopted by the village's households."),
         measure="count",
         legal_basis="Luật 10/2022 Điều 21",
@@ -122,7 +140,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         code="decisions.not_passed",
         pillar=PILLAR,
-        name=_("Matters not adopted"),
+        name=_("Village decisions not adopted"),
         definition=_("Of the village decisions, those not adopted."),
         measure="count",
         legal_basis="Luật 10/2022 Điều 21",
@@ -130,7 +148,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         code="decisions.passed_rate",
         pillar=PILLAR,
-        name=_("Share of matters adopted"),
+        name=_("Share of village decisions adopted"),
         definition=_("Village decisions adopted among the village decisions."),
         measure="rate",
         legal_basis="Luật 10/2022 Điều 21",
@@ -138,9 +156,31 @@ INDICATORS: tuple[Indicator, ...] = (
         denominator="decisions.decided",
     ),
     Indicator(
+        code="decisions.matters",
+        pillar=PILLAR,
+        name=_("Matters put to the people"),
+        definition=_(
+            "Matters closed in the period, each counted once however many villages decided it "
+            "(a matter of one village belongs to that village)."
+        ),
+        measure="count",
+        legal_basis="Luật 10/2022 Điều 15, 20, 21",
+    ),
+    Indicator(
+        code="decisions.matters_passed",
+        pillar=PILLAR,
+        name=_("Matters put to the people and adopted"),
+        definition=_(
+            "Of the matters closed in the period, those adopted: a commune-wide matter when two "
+            "thirds or more of its villages adopted it, another matter when a village did."
+        ),
+        measure="count",
+        legal_basis="Luật 10/2022 Điều 20, 21 khoản 1",
+    ),
+    Indicator(
         code="decisions.by_meeting",
         pillar=PILLAR,
-        name=_("Matters decided at a community meeting"),
+        name=_("Village decisions at a community meeting"),
         definition=_("Village decisions taken at a meeting of the village's households."),
         measure="count",
         legal_basis="Luật 10/2022 Điều 17 khoản 1, Điều 18",
@@ -148,7 +188,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         code="decisions.by_ballot",
         pillar=PILLAR,
-        name=_("Matters decided by household ballot"),
+        name=_("Village decisions by household ballot"),
         definition=_("Village decisions taken by ballots sent to each household."),
         measure="count",
         legal_basis="Luật 10/2022 Điều 17 khoản 1, Điều 19",
@@ -156,7 +196,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         code="decisions.by_online",
         pillar=PILLAR,
-        name=_("Matters decided by online vote"),
+        name=_("Village decisions by online vote"),
         definition=_("Village decisions taken by an online vote of the households."),
         measure="count",
         legal_basis="Luật 10/2022 Điều 17 khoản 1, Điều 19",
@@ -226,6 +266,44 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 
 
+def _matters(commune_ids: Sequence[int] | None, first: date, last: date) -> Any:
+    """Matters closed between first and last, grouped by commune, day and village (the matter's
+    village when it has only one and is not commune-wide): how many, how many adopted — one
+    query, the villages counted by correlated sub-queries as ``decision_figures`` counts them."""
+    villages = MatterVillage.objects.filter(matter_id=OuterRef("pk")).order_by()
+    counted = villages.values("matter_id").annotate(n=Count("id")).values("n")
+    adopting = villages.filter(adopted=True).values("matter_id").annotate(n=Count("id")).values("n")
+    only = villages.values("matter_id").annotate(v=Min("village_id")).values("v")
+    matters = (
+        Matter.objects.filter(status=Matter.Status.CLOSED)
+        .annotate(day=TruncDate("closed_at"))
+        .filter(day__gte=first, day__lte=last)
+    )
+    if commune_ids is not None:
+        matters = matters.filter(commune_id__in=commune_ids)
+    zero = Value(0)
+    matters = matters.annotate(
+        n_villages=Coalesce(Subquery(counted[:1]), zero),
+        n_adopting=Coalesce(Subquery(adopting[:1]), zero),
+    ).annotate(
+        village=Case(
+            When(Q(commune_wide=False, n_villages=1), then=Subquery(only[:1])),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+    passed = Q(commune_wide=False, n_adopting__gt=0) | Q(
+        # Law 10/2022 Art. 21(1): two thirds or more of the villages (rules.villages_pass).
+        Q(commune_wide=True, n_villages__gt=0)
+        & Q(GreaterThanOrEqual(F("n_adopting") * 3, F("n_villages") * 2))
+    )
+    return (
+        matters.order_by()
+        .values("commune_id", "day", "village")
+        .annotate(n=Count("id"), passed=Count("id", filter=passed))
+    )
+
+
 def daily_facts(commune_ids: Sequence[int] | None, first: date, last: date) -> Iterator[Fact]:
     """The pillar's facts per commune, village and closing day between first and last: two
     grouped queries (village decisions, votes) whatever the number of matters and votes."""
@@ -282,5 +360,9 @@ def daily_facts(commune_ids: Sequence[int] | None, first: date, last: date) -> I
         add("decisions.participating_households", *place, vote_row["n"])
         add("decisions.votes", *place, vote_row["n"])
         add("decisions.online_votes", *place, vote_row["online"])
+    for matter_row in _matters(commune_ids, first, last):
+        place = (matter_row["commune_id"], matter_row["village"], matter_row["day"])
+        add("decisions.matters", *place, matter_row["n"])
+        add("decisions.matters_passed", *place, matter_row["passed"])
     for (code, commune_id, village_id, day), value in totals.items():
         yield Fact(code, commune_id, village_id, day, value)

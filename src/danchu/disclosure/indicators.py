@@ -30,6 +30,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from danchu.core.indicators import Fact, Indicator
@@ -231,14 +232,16 @@ def _covered(*, by_deadline: bool) -> Q:
 
 
 def _ge(left: Coalesce, right: Coalesce) -> Q:
-    from django.db.models.lookups import GreaterThanOrEqual
-
     return Q(GreaterThanOrEqual(left, right))
 
 
 def _day(field: str) -> TruncDate:
     # The local day (settings.TIME_ZONE), as the selectors' day bounds.
     return TruncDate(field)
+
+
+def _le_date(moment: str, day: str) -> Q:
+    return Q(LessThanOrEqual(TruncDate(moment), F(day)))
 
 
 def daily_facts(commune_ids: Sequence[int] | None, first: date, last: date) -> Iterator[Fact]:
@@ -295,9 +298,3 @@ def daily_facts(commune_ids: Sequence[int] | None, first: date, last: date) -> I
             yield Fact(
                 "disclosure.info_requests_answered_on_time", commune_id, None, day, req["on_time"]
             )
-
-
-def _le_date(moment: str, day: str) -> Q:
-    from django.db.models.lookups import LessThanOrEqual
-
-    return Q(LessThanOrEqual(TruncDate(moment), F(day)))

@@ -117,6 +117,8 @@ def test_facts_agree_with_decision_figures(commune, data):
     assert totals["decisions.eligible_households"] == total.households == 48
     assert totals["decisions.participating_households"] == total.took_part == 32
     assert totals["decisions.votes"] == figures.votes == 11
+    assert totals["decisions.matters"] == figures.matters.matters == 4
+    assert totals["decisions.matters_passed"] == figures.matters.adopted == 2
     assert totals["decisions.online_votes"] == figures.online_votes == 6
     by_type: Counter = Counter()
     for (matter_type, _form), counted in figures.by_type_form.items():
@@ -134,7 +136,7 @@ def test_facts_agree_with_decision_figures(commune, data):
 def test_facts_per_village_agree_with_the_village_figures(commune, data):
     first, last = _period()
     facts = list(indicators.daily_facts([commune.pk], first, last))
-    assert {f.village_id for f in facts} == {v.pk for v in data}
+    assert {f.village_id for f in facts} == {v.pk for v in data} | {None}
     for village in data:
         mine = _totals(facts, village.pk)
         figures = decision_figures(commune, first, last, village=village)
@@ -145,6 +147,10 @@ def test_facts_per_village_agree_with_the_village_figures(commune, data):
         assert mine["decisions.online_votes"] == figures.online_votes
         assert mine["decisions.votes"] == figures.votes
     a, b = data
+    # Matters of one village are that village's; the commune-wide one is the commune's.
+    assert _totals(facts, a.pk)["decisions.matters"] == 2
+    assert _totals(facts, b.pk)["decisions.matters"] == 1
+    assert _totals(facts, None) == {"decisions.matters": 1}
     # A: the meeting, the online vote, its part of the commune-wide matter.
     assert _totals(facts, a.pk)["decisions.decided"] == 3
     assert _totals(facts, b.pk)["decisions.by_ballot"] == 1
@@ -169,6 +175,8 @@ def test_a_matter_closed_on_the_last_day_counts_the_next_day_does_not(commune, o
         "decisions.by_meeting": 2,
         "decisions.eligible_households": 8,
         "decisions.participating_households": 6,
+        "decisions.matters": 2,
+        "decisions.matters_passed": 2,
     }
     assert {f.day for f in facts} == {first, last}
     figures = decision_figures(commune, first, last)
@@ -176,6 +184,21 @@ def test_a_matter_closed_on_the_last_day_counts_the_next_day_does_not(commune, o
     after = _totals(indicators.daily_facts([commune.pk], last + datetime.timedelta(days=1),
                                            last + datetime.timedelta(days=1)))  # fmt: skip
     assert (after["decisions.decided"], after["decisions.not_passed"]) == (1, 1)
+
+
+def test_a_commune_wide_matter_passes_with_two_thirds_of_its_villages(commune, chair):
+    # Law 10/2022 Art. 21(1): 2 of 3 villages is two thirds (adopted); 1 of 3 is not.
+    first, last = _period()
+    villages = [make_village(commune, households=3, code=c) for c in "ABC"]
+    _meeting(chair, villages, MatterType.CONTRIBUTIONS, [3, 3, 3], [3, 3, 0], commune_wide=True)
+    totals = _totals(indicators.daily_facts([commune.pk], first, last))
+    figures = decision_figures(commune, first, last)
+    assert totals["decisions.matters_passed"] == figures.matters.adopted == 1
+    assert totals["decisions.passed"] == figures.total.adopted == 2
+    _meeting(chair, villages, MatterType.CONTRIBUTIONS, [3, 3, 3], [3, 0, 0], commune_wide=True)
+    totals = _totals(indicators.daily_facts([commune.pk], first, last))
+    assert totals["decisions.matters"] == decision_figures(commune, first, last).matters.matters
+    assert totals["decisions.matters_passed"] == 1
 
 
 def test_commune_filter_and_one_fact_per_key(commune, other_commune, data):
@@ -208,7 +231,7 @@ def test_query_count_does_not_grow_with_rows(commune, official, chair):
     small = count()
     for _ in range(3):
         _meeting(chair, [a, b], MatterType.CONTRIBUTIONS, [4, 4], [4, 1], commune_wide=True)
-    assert count() == small == 2
+    assert count() == small == 3
 
 
 def test_catalogue_entries():
