@@ -19,7 +19,7 @@ more of its villages adopt it (Art. 21(1)); another matter where a village adopt
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -37,6 +37,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -266,6 +267,22 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 
 
+def _local_day(field: str) -> TruncDate:
+    """The local day (settings.TIME_ZONE) of a moment, whatever timezone a request activated,
+    so that a fact's day never changes."""
+    return TruncDate(field, tzinfo=timezone.get_default_timezone())
+
+
+def _closed_between(field: str, first: date, last: date) -> dict[str, datetime]:
+    """Moments from the start of ``first`` to the end of ``last`` (local days), as a filter the
+    database answers from its index (``decision_figures`` bounds its period the same way)."""
+    zone = timezone.get_default_timezone()
+    bounds = {f"{field}__gte": datetime.combine(first, time.min, tzinfo=zone)}
+    if last < date.max:
+        bounds[f"{field}__lt"] = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+    return bounds
+
+
 def _matters(commune_ids: Sequence[int] | None, first: date, last: date) -> Any:
     """Matters closed between first and last, grouped by commune, day and village (the matter's
     village when it has only one and is not commune-wide): how many, how many adopted — one
@@ -274,11 +291,9 @@ def _matters(commune_ids: Sequence[int] | None, first: date, last: date) -> Any:
     counted = villages.values("matter_id").annotate(n=Count("id")).values("n")
     adopting = villages.filter(adopted=True).values("matter_id").annotate(n=Count("id")).values("n")
     only = villages.values("matter_id").annotate(v=Min("village_id")).values("v")
-    matters = (
-        Matter.objects.filter(status=Matter.Status.CLOSED)
-        .annotate(day=TruncDate("closed_at"))
-        .filter(day__gte=first, day__lte=last)
-    )
+    matters = Matter.objects.filter(
+        status=Matter.Status.CLOSED, **_closed_between("closed_at", first, last)
+    ).annotate(day=_local_day("closed_at"))
     if commune_ids is not None:
         matters = matters.filter(commune_id__in=commune_ids)
     zero = Value(0)
@@ -307,10 +322,9 @@ def _matters(commune_ids: Sequence[int] | None, first: date, last: date) -> Any:
 def daily_facts(commune_ids: Sequence[int] | None, first: date, last: date) -> Iterator[Fact]:
     """The pillar's facts per commune, village and closing day between first and last: two
     grouped queries (village decisions, votes) whatever the number of matters and votes."""
-    decided = MatterVillage.objects.filter(matter__status=Matter.Status.CLOSED).annotate(
-        day=TruncDate("matter__closed_at")
-    )
-    decided = decided.filter(day__gte=first, day__lte=last)
+    decided = MatterVillage.objects.filter(
+        matter__status=Matter.Status.CLOSED, **_closed_between("matter__closed_at", first, last)
+    ).annotate(day=_local_day("matter__closed_at"))
     if commune_ids is not None:
         decided = decided.filter(commune_id__in=commune_ids)
     meeting = Q(form=Form.MEETING)
@@ -328,7 +342,7 @@ def daily_facts(commune_ids: Sequence[int] | None, first: date, last: date) -> I
     # meeting (as ``decision_figures``).
     votes = (
         Vote.objects.filter(matter_village__in=decided.exclude(meeting).values("pk"))
-        .annotate(day=TruncDate("matter__closed_at"))
+        .annotate(day=_local_day("matter__closed_at"))
         .order_by()
         .values("matter_village__commune_id", "matter_village__village_id", "day")
         .annotate(n=Count("id"), online=Count("id", filter=Q(channel=Vote.Channel.ONLINE)))

@@ -17,7 +17,7 @@ sub-queries for the channels, and one over the requests.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Count,
@@ -31,6 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danchu.core.indicators import Fact, Indicator
@@ -235,13 +236,24 @@ def _ge(left: Coalesce, right: Coalesce) -> Q:
     return Q(GreaterThanOrEqual(left, right))
 
 
-def _day(field: str) -> TruncDate:
-    # The local day (settings.TIME_ZONE), as the selectors' day bounds.
-    return TruncDate(field)
+def _local_day(field: str) -> TruncDate:
+    """The local day (settings.TIME_ZONE) of a moment, whatever timezone a request activated,
+    so that a fact's day never changes."""
+    return TruncDate(field, tzinfo=timezone.get_default_timezone())
+
+
+def _between(field: str, first: date, last: date) -> dict[str, datetime]:
+    """Moments from the start of ``first`` to the end of ``last`` (local days), as a filter the
+    database answers from its index (``disclosure_figures`` bounds its period the same way)."""
+    zone = timezone.get_default_timezone()
+    bounds = {f"{field}__gte": datetime.combine(first, time.min, tzinfo=zone)}
+    if last < date.max:
+        bounds[f"{field}__lt"] = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+    return bounds
 
 
 def _le_date(moment: str, day: str) -> Q:
-    return Q(LessThanOrEqual(TruncDate(moment), F(day)))
+    return Q(LessThanOrEqual(_local_day(moment), F(day)))
 
 
 def daily_facts(commune_ids: Sequence[int] | None, first: date, last: date) -> Iterator[Fact]:
@@ -250,8 +262,8 @@ def daily_facts(commune_ids: Sequence[int] | None, first: date, last: date) -> I
     versions = DisclosureVersion.objects.filter(
         published_at__isnull=False, duty_starts_on__gte=first, duty_starts_on__lte=last
     )
-    requests = InformationRequest.objects.annotate(day=_day("received_at")).filter(
-        day__gte=first, day__lte=last
+    requests = InformationRequest.objects.filter(**_between("received_at", first, last)).annotate(
+        day=_local_day("received_at")
     )
     if commune_ids is not None:
         versions = versions.filter(commune_id__in=commune_ids)

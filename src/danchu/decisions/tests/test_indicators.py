@@ -179,6 +179,9 @@ def test_a_matter_closed_on_the_last_day_counts_the_next_day_does_not(commune, o
         "decisions.matters_passed": 2,
     }
     assert {f.day for f in facts} == {first, last}
+    # The days are the commune's local days, whatever timezone a request has activated.
+    with timezone.override("UTC"):
+        assert list(indicators.daily_facts([commune.pk], first, last)) == facts
     figures = decision_figures(commune, first, last)
     assert figures.total.decisions == 2
     after = _totals(indicators.daily_facts([commune.pk], last + datetime.timedelta(days=1),

@@ -214,6 +214,8 @@ def test_information_requests(commune, other_commune, official):
         == 1
     )
     assert {f.day for f in facts} == {FIRST, date(2026, 3, 3), LAST}
+    with timezone.override("UTC"):
+        assert list(indicators.daily_facts([commune.pk], FIRST, LAST)) == facts
 
 
 def test_query_count_does_not_grow_with_rows(commune, official):
