@@ -218,6 +218,8 @@ def test_commune_filter_and_one_fact_per_key(commune, other_commune, data):
     keys = [(f.code, f.commune_id, f.village_id, f.day) for f in everyone]
     assert len(keys) == len(set(keys))
     assert all(f.value > 0 for f in everyone)
+    # Every fact is of a declared indicator that is not a rate (rates have no facts).
+    assert {f.code for f in everyone} <= {i.code for i in indicators.INDICATORS if not i.is_rate}
 
 
 def test_query_count_does_not_grow_with_rows(commune, official, chair):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import random
 from collections import Counter
 from datetime import date, timedelta
 
@@ -173,6 +174,8 @@ def test_commune_filter_and_one_fact_per_key(commune, other_commune, register):
     keys = [(f.code, f.commune_id, f.village_id, f.day) for f in everyone]
     assert len(keys) == len(set(keys))
     assert all(f.value > 0 for f in everyone)
+    # Every fact is of a declared indicator that is not a rate (rates have no facts).
+    assert {f.code for f in everyone} <= {i.code for i in indicators.INDICATORS if not i.is_rate}
 
 
 def _request(commune, user, received: datetime.datetime, due: date, answered=None):
@@ -244,3 +247,36 @@ def test_catalogue_entries():
         assert indicator.legal_basis
         if indicator.is_rate:
             assert {indicator.numerator, indicator.denominator} <= codes
+
+
+def test_generated_register_agrees_with_the_compliance_verdicts(commune, official):
+    """Random versions (categories, village scopes, acts on every channel around the deadline)
+    give the same on-time and channel counts as ``compliance_for`` judges them one by one."""
+    rng = random.Random(8)
+    villages = [VillageFactory(commune=commune) for _ in range(3)]
+    VillageFactory(commune=commune, is_active=False)
+    if rng.random() < 0.5:
+        CommuneProfile.objects.create(commune=commune, has_loudspeaker=False)
+    channels = [c for c in Channel if c != Channel.OTHER]
+    for n in range(30):
+        start = date(2026, 1, 5) + timedelta(days=5 * n)
+        deadline = start + timedelta(days=7)
+        scope = rng.sample(villages, rng.randint(1, 3)) if rng.random() < 0.3 else []
+        version = _item(
+            official, commune, starts=start, deadline=deadline, category=rng.choice(list(Category)),
+            village_ids=[v.pk for v in scope], published=deadline + timedelta(rng.randint(-2, 1)),
+        )  # fmt: skip
+        for _ in range(rng.randint(0, 9)):
+            channel = rng.choice(channels)
+            village = rng.choice(villages) if channel in ("village_point", "village_head") else None
+            _act(official, version, channel, deadline + timedelta(rng.randint(-3, 2)), village)
+    totals = _totals(indicators.daily_facts([commune.pk], FIRST, LAST))
+    found = compliance_for(
+        DisclosureVersion.objects.filter(commune=commune, published_at__isnull=False), today=LATER
+    )
+    on_time = sum(1 for c in found.values() if c.on_time)
+    complete = sum(1 for c in found.values() if all(s.records for s in c.statuses))
+    assert 0 < on_time < complete < 30
+    assert totals["disclosure.items_due"] == 30
+    assert totals["disclosure.items_on_time"] == on_time
+    assert totals["disclosure.channel_compliant"] == complete
