@@ -184,7 +184,7 @@ INDICATORS: tuple[Indicator, ...] = (
         name=_("Village decisions at a community meeting"),
         definition=_("Village decisions taken at a meeting of the village's households."),
         measure="count",
-        legal_basis="Luật 10/2022 Điều 17 khoản 1, Điều 18",
+        legal_basis="Luật 10/2022 Điều 17 khoản 1, Điều 18; NĐ 59/2023 Điều 3",
     ),
     Indicator(
         code="decisions.by_ballot",
@@ -192,7 +192,7 @@ INDICATORS: tuple[Indicator, ...] = (
         name=_("Village decisions by household ballot"),
         definition=_("Village decisions taken by ballots sent to each household."),
         measure="count",
-        legal_basis="Luật 10/2022 Điều 17 khoản 1, Điều 19",
+        legal_basis="Luật 10/2022 Điều 17 khoản 1, Điều 19; NĐ 59/2023 Điều 4",
     ),
     Indicator(
         code="decisions.by_online",
@@ -200,7 +200,7 @@ INDICATORS: tuple[Indicator, ...] = (
         name=_("Village decisions by online vote"),
         definition=_("Village decisions taken by an online vote of the households."),
         measure="count",
-        legal_basis="Luật 10/2022 Điều 17 khoản 1, Điều 19",
+        legal_basis="Luật 10/2022 Điều 17 khoản 1; NĐ 59/2023 Điều 5",
     ),
     Indicator(
         code="decisions.eligible_households",
@@ -211,7 +211,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "summed over the village decisions."
         ),
         measure="households",
-        legal_basis="Luật 10/2022 Điều 21 khoản 1",
+        legal_basis="Luật 10/2022 Điều 20 khoản 2, Điều 21 khoản 1",
     ),
     Indicator(
         code="decisions.participating_households",
@@ -222,7 +222,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "the other forms, summed over the village decisions."
         ),
         measure="households",
-        legal_basis="Luật 10/2022 Điều 18, 19, 21",
+        legal_basis="Luật 10/2022 Điều 18, 19, 20 khoản 2; NĐ 59/2023 Điều 3–5",
     ),
     Indicator(
         code="decisions.turnout",
@@ -230,7 +230,7 @@ INDICATORS: tuple[Indicator, ...] = (
         name=_("Household turnout"),
         definition=_("Households taking part among the households called to decide."),
         measure="rate",
-        legal_basis="Luật 10/2022 Điều 21 khoản 1",
+        legal_basis="Luật 10/2022 Điều 20 khoản 2, Điều 21 khoản 1",
         numerator="decisions.participating_households",
         denominator="decisions.eligible_households",
     ),
@@ -243,7 +243,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "decisions; meeting hand counts are not individual votes."
         ),
         measure="count",
-        legal_basis="Luật 10/2022 Điều 19",
+        legal_basis="Luật 10/2022 Điều 19 khoản 3; NĐ 59/2023 Điều 4, 5",
     ),
     Indicator(
         code="decisions.online_votes",
@@ -251,7 +251,7 @@ INDICATORS: tuple[Indicator, ...] = (
         name=_("Online votes cast"),
         definition=_("Of the household votes, those cast online."),
         measure="count",
-        legal_basis="Luật 10/2022 Điều 17 khoản 1, Điều 19",
+        legal_basis="Luật 10/2022 Điều 17 khoản 1; NĐ 59/2023 Điều 5",
     ),
     Indicator(
         code="decisions.online_share",
@@ -259,7 +259,7 @@ INDICATORS: tuple[Indicator, ...] = (
         name=_("Share of votes cast online"),
         definition=_("Online votes among the household votes."),
         measure="rate",
-        legal_basis="Luật 10/2022 Điều 17 khoản 1, Điều 19",
+        legal_basis="Luật 10/2022 Điều 17 khoản 1; NĐ 59/2023 Điều 5",
         numerator="decisions.online_votes",
         denominator="decisions.votes",
     ),

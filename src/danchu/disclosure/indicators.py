@@ -128,7 +128,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "than their due day."
         ),
         measure="count",
-        legal_basis="Luật 10/2022 Điều 14",
+        legal_basis="Luật 10/2022 Điều 14; Luật 104/2016 Điều 28",
     ),
     Indicator(
         code="disclosure.info_requests_answered_rate",
@@ -138,7 +138,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "Requests for information answered on time among the requests received in the period."
         ),
         measure="rate",
-        legal_basis="Luật 10/2022 Điều 14",
+        legal_basis="Luật 10/2022 Điều 14; Luật 104/2016 Điều 28",
         numerator="disclosure.info_requests_answered_on_time",
         denominator="disclosure.info_requests",
     ),
