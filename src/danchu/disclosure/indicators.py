@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -26,6 +27,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
 )
@@ -99,6 +101,38 @@ INDICATORS: tuple[Indicator, ...] = (
         legal_basis="Luật 10/2022 Điều 12 khoản 1, Điều 13",
         numerator="disclosure.channel_compliant",
         denominator="disclosure.items_due",
+    ),
+    Indicator(
+        code="disclosure.village_duties",
+        pillar=PILLAR,
+        name=_("Village publicity duties"),
+        definition=_(
+            "For each item to publicise and each village in its scope, the village channels the "
+            "law requires: posting at the village's notice board, relay through the village head."
+        ),
+        measure="count",
+        legal_basis="Luật 10/2022 Điều 13 khoản 2, 4",
+    ),
+    Indicator(
+        code="disclosure.village_duties_on_time",
+        pillar=PILLAR,
+        name=_("Village publicity duties done on time"),
+        definition=_(
+            "Of the village publicity duties, those with an act of publishing in the village that "
+            "started no later than the item's deadline."
+        ),
+        measure="count",
+        legal_basis="Luật 10/2022 Điều 12 khoản 3, Điều 13 khoản 2, 4",
+    ),
+    Indicator(
+        code="disclosure.village_on_time_rate",
+        pillar=PILLAR,
+        name=_("Share of village publicity duties done on time"),
+        definition=_("Village publicity duties done on time among the village publicity duties."),
+        measure="rate",
+        legal_basis="Luật 10/2022 Điều 12 khoản 3, Điều 13 khoản 2, 4",
+        numerator="disclosure.village_duties_on_time",
+        denominator="disclosure.village_duties",
     ),
     Indicator(
         code="disclosure.info_requests",
@@ -256,9 +290,60 @@ def _le_date(moment: str, day: str) -> Q:
     return Q(LessThanOrEqual(_local_day(moment), F(day)))
 
 
+def _village_duties(versions: QuerySet[DisclosureVersion]) -> QuerySet[DisclosureVersion, Any]:
+    """Per commune, village and day: the village channels required (Art. 13(2), 13(4)) for the
+    versions in each village of their scope, and those with an act started by the deadline —
+    ``compliance_for``'s village requirements, one query."""
+    by_channel: dict[str, list[int]] = {}
+    for category, (_commune_channels, village_channels) in _required_channels().items():
+        for channel in village_channels:
+            by_channel.setdefault(channel, []).append(category)
+    # One row per version and village of its commune; a version's scope is the commune's active
+    # villages, or the villages listed for it.
+    pairs = versions.annotate(
+        village_id_=F("commune__villages__id"), village_active=F("commune__villages__is_active")
+    ).filter(
+        Q(all_villages=True, village_active=True)
+        | Q(
+            Exists(
+                VersionVillage.objects.filter(
+                    version_id=OuterRef("pk"), village_id=OuterRef("village_id_")
+                )
+            ),
+            all_villages=False,
+        )
+    )
+    duties: list[Any] = []
+    on_time: list[Any] = []
+    for channel, categories in sorted(by_channel.items()):
+        required = Q(category__in=categories)
+        acted = Exists(
+            PublishingRecord.objects.filter(
+                version_id=OuterRef("pk"),
+                channel=channel,
+                village_id=OuterRef("village_id_"),
+                started_on__lte=OuterRef("deadline"),
+            )
+        )
+        duties.append(Count("id", filter=required))
+        on_time.append(Count("id", filter=required & Q(acted)))
+    return (
+        pairs.order_by()
+        .values("commune_id", "village_id_", "duty_starts_on")
+        .annotate(duties=_plus(duties), on_time=_plus(on_time))
+    )
+
+
+def _plus(terms: list[Any]) -> Any:
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
 def daily_facts(commune_ids: Sequence[int] | None, first: date, last: date) -> Iterator[Fact]:
-    """The pillar's facts per commune and day between first and last (no village: the items
-    and requests are the commune's)."""
+    """The pillar's facts per commune and day between first and last: the items and requests
+    are the commune's (no village); the village duties are each village's."""
     versions = DisclosureVersion.objects.filter(
         published_at__isnull=False, duty_starts_on__gte=first, duty_starts_on__lte=last
     )
@@ -284,6 +369,12 @@ def daily_facts(commune_ids: Sequence[int] | None, first: date, last: date) -> I
             yield Fact("disclosure.items_on_time", commune_id, None, day, row["on_time"])
         if row["compliant"]:
             yield Fact("disclosure.channel_compliant", commune_id, None, day, row["compliant"])
+    for place in _village_duties(versions):
+        key = (place["commune_id"], place["village_id_"], place["duty_starts_on"])
+        if place["duties"]:
+            yield Fact("disclosure.village_duties", *key, place["duties"])
+        if place["on_time"]:
+            yield Fact("disclosure.village_duties_on_time", *key, place["on_time"])
     answered = Q(status=InformationRequest.Status.ANSWERED)
     request_rows = (
         requests.order_by()

@@ -35,10 +35,11 @@ FIRST, LAST = date(2026, 1, 1), date(2026, 6, 30)
 LATER = date(2027, 1, 1)
 
 
-def _totals(facts) -> Counter:
+def _totals(facts, village_id=...) -> Counter:
     totals: Counter = Counter()
     for fact in facts:
-        totals[fact.code] += fact.value
+        if village_id is ... or fact.village_id == village_id:
+            totals[fact.code] += fact.value
     return totals
 
 
@@ -154,6 +155,41 @@ def test_facts_agree_with_the_register_figures(commune, register):
     assert complete == totals["disclosure.channel_compliant"] == 4
 
 
+def _village_verdicts(commune) -> tuple[Counter, Counter]:
+    """Village requirements per village and those started by the deadline, as judged by
+    ``compliance_for``."""
+    duties: Counter = Counter()
+    on_time: Counter = Counter()
+    versions = DisclosureVersion.objects.filter(commune=commune, published_at__isnull=False)
+    for compliance in compliance_for(versions, today=LATER).values():
+        for status in compliance.statuses:
+            if status.requirement.village_id is not None:
+                duties[status.requirement.village_id] += 1
+                started = status.evaluation.first_started_on
+                on_time[status.requirement.village_id] += started is not None and not (
+                    status.evaluation.late
+                )
+    return duties, on_time
+
+
+def test_village_duties_agree_with_the_village_requirements(commune, register):
+    a, b = register
+    facts = list(indicators.daily_facts([commune.pk], FIRST, LAST))
+    duties, on_time = _village_verdicts(commune)
+    for village in (a, b):
+        mine = _totals(facts, village.pk)
+        assert mine["disclosure.village_duties"] == duties[village.pk]
+        assert mine["disclosure.village_duties_on_time"] == on_time[village.pk]
+    # A: items 1–3 need its board and head (6), item 4 its board (1); all done by the deadline.
+    assert (duties[a.pk], on_time[a.pk]) == (7, 7)
+    # B: items 1–3 (6) and 5 (1); the late relay (2), the missing board (3), the late board (5).
+    assert (duties[b.pk], on_time[b.pk]) == (7, 4)
+    # Only the village duties have a village.
+    assert {f.code for f in facts if f.village_id is not None} == {
+        "disclosure.village_duties", "disclosure.village_duties_on_time",
+    }  # fmt: skip
+
+
 def test_a_commune_without_loudspeaker_needs_none(commune, official, register):
     CommuneProfile.objects.create(commune=commune, has_loudspeaker=False)
     totals = _totals(indicators.daily_facts([commune.pk], FIRST, LAST))
@@ -233,7 +269,7 @@ def test_query_count_does_not_grow_with_rows(commune, official):
         _item(official, commune, starts=date(2026, 3, 2 + n), deadline=date(2026, 3, 12),
               category=Category.SOCIAL_SUPPORT)  # fmt: skip
         _request(commune, official, _local(date(2026, 3, 2 + n), 9), date(2026, 3, 20))
-    assert count() == small == 2
+    assert count() == small == 3
 
 
 def test_catalogue_entries():
@@ -280,3 +316,6 @@ def test_generated_register_agrees_with_the_compliance_verdicts(commune, officia
     assert totals["disclosure.items_due"] == 30
     assert totals["disclosure.items_on_time"] == on_time
     assert totals["disclosure.channel_compliant"] == complete
+    duties, village_on_time = _village_verdicts(commune)
+    assert totals["disclosure.village_duties"] == sum(duties.values())
+    assert totals["disclosure.village_duties_on_time"] == sum(village_on_time.values())
