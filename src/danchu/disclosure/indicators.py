@@ -16,8 +16,10 @@ sub-queries for the channels, and one over the requests.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from typing import Any
 
 from django.db.models import (
@@ -250,7 +252,7 @@ def _covered(*, by_deadline: bool) -> Q:
     groups: dict[tuple[frozenset[str], frozenset[str]], list[int]] = {}
     for category, channels in _required_channels().items():
         groups.setdefault(channels, []).append(category)
-    condition = Q(pk__in=[])
+    conditions = []
     for (commune_channels, village_channels), categories in groups.items():
         met = Q(category__in=categories)
         for channel in sorted(commune_channels):
@@ -262,8 +264,8 @@ def _covered(*, by_deadline: bool) -> Q:
                 Q(all_villages=True) & Q(_ge(reached_n, active))
                 | Q(all_villages=False) & Q(_ge(reached_n, listed))
             )
-        condition |= met
-    return condition
+        conditions.append(met)
+    return reduce(operator.or_, conditions)
 
 
 def _ge(left: Coalesce, right: Coalesce) -> Q:
@@ -335,10 +337,7 @@ def _village_duties(versions: QuerySet[DisclosureVersion]) -> QuerySet[Disclosur
 
 
 def _plus(terms: list[Any]) -> Any:
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
+    return reduce(operator.add, terms)
 
 
 def daily_facts(commune_ids: Sequence[int] | None, first: date, last: date) -> Iterator[Fact]:
