@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from danchu.core.indicators import Fact, Indicator
 from danchu.oversight.models import BoardKind, Inspection, Recommendation
 
-__all__ = ["INDICATORS", "daily_facts"]
+__all__ = ["INDICATORS", "TIME_DEPENDENT", "daily_facts"]
 
 _INSPECTION = "Luật 10/2022 Điều 38, 39; Nghị định 59/2023 Điều 14"
 _ANSWER = "Luật 10/2022 Điều 40(1)(c), 45(2)(c)"
@@ -66,6 +66,10 @@ INDICATORS: tuple[Indicator, ...] = (
               numerator="oversight.recommendations_answered_on_time",
               denominator="oversight.recommendations"),
 )  # fmt: skip
+
+
+# The codes whose facts also depend on the date they are read (``today``).
+TIME_DEPENDENT = frozenset({"oversight.recommendations_overdue"})
 
 
 def _in(commune_ids: Sequence[int] | None) -> Q:

@@ -52,7 +52,7 @@ from danchu.petitions.models import (
 from danchu.petitions.selectors import _DONE, _STATUTORY, _running_due_before
 from danchu.territory.models import AdministrativeUnit
 
-__all__ = ["INDICATORS", "daily_facts"]
+__all__ = ["INDICATORS", "TIME_DEPENDENT", "daily_facts"]
 
 _REQUESTS = "Luật 10/2022 Điều 33, 35(2)(b)"
 _COMPLAINTS = "Luật Khiếu nại 2011 Điều 28"
@@ -321,6 +321,18 @@ INDICATORS: tuple[Indicator, ...] = (
         "mediation.closed",
     ),
 )  # fmt: skip
+
+
+# The codes whose facts also depend on the date they are read (``today``): a roll-up of them
+# is exact for the day it was computed and must be refreshed as days pass.
+TIME_DEPENDENT = frozenset(
+    {
+        "requests.overdue",
+        "requests.overdue_open",
+        "reception.days_required",
+        "dialogues.commitments_overdue",
+    }
+)
 
 
 def _emit(

@@ -388,3 +388,20 @@ def test_every_name_and_definition_reads_in_vietnamese():
                 english = str(text)
             with translation.override("vi"):
                 assert str(text) != english, english
+
+
+def test_time_dependent_codes_are_declared():
+    codes = {i.code for i in indicators.INDICATORS}
+    assert codes >= indicators.TIME_DEPENDENT
+
+
+def test_a_former_commune_owes_no_reception_week_after_it_ceased(commune):
+    # The 2025 reorganisation: a former commune's units end on 30 June 2025.
+    commune.valid_to = D(2025, 6, 30)
+    commune.save(update_fields=["valid_to"])
+    ReceptionDay.objects.create(commune=commune, date=D(2025, 6, 24), host="Chủ tịch", place="Xã",
+                                status=ReceptionDay.Status.HELD)  # fmt: skip
+    facts = _facts([commune.pk], D(2025, 6, 1), D(2025, 7, 31), today=D(2025, 9, 1))
+    owed = sorted(f.day for f in facts if f.code == "reception.days_required")
+    assert owed == [D(2025, 6, 2), D(2025, 6, 9), D(2025, 6, 16), D(2025, 6, 23), D(2025, 6, 30)]
+    assert [f.day for f in facts if f.code == "reception.weeks_met"] == [D(2025, 6, 23)]
