@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -401,7 +401,20 @@ def _request_facts(
                 default=F("due_on"),
             ),
         )
-        .values("commune_id", "village_id", "received_on")
+        # A request that is or ever was a denunciation is never placed in a village: its
+        # facts are commune-wide, so that no village's public figures (total minus the
+        # public kinds) point at a denouncer's neighbourhood (Luật Tố cáo 2018 Điều 8(3)).
+        .annotate(
+            place=Case(
+                When(
+                    Q(identity_protected=True) | Q(kind=RequestKind.DENUNCIATION),
+                    then=Value(None),
+                ),
+                default=F("village_id"),
+                output_field=IntegerField(),
+            )
+        )
+        .values("commune_id", "place", "received_on")
         .annotate(**aggregates)
         .order_by()
     )
@@ -417,7 +430,7 @@ def _request_facts(
         "requests.resolved_denunciation": "resolved_denunciation",
         **{code: code for code in (*_BY_KIND, *_BY_CHANNEL)},
     }
-    yield from _emit(rows, codes, "received_on", "village_id")
+    yield from _emit(rows, codes, "received_on", "place")
 
 
 # --- Reception days ------------------------------------------------------------------------

@@ -181,6 +181,9 @@ def test_request_facts_add_up_to_request_figures(commune, other_commune):
     assert villages_seen <= {None, *(v.pk for v in villages)}
     assert None in villages_seen
     assert len(villages_seen) == 3
+    for fact in facts:
+        if "denunciation" in fact.code:
+            assert fact.village_id is None
 
 
 def test_a_request_resolved_on_its_deadline_day_is_on_time(commune):
@@ -405,3 +408,18 @@ def test_a_former_commune_owes_no_reception_week_after_it_ceased(commune):
     owed = sorted(f.day for f in facts if f.code == "reception.days_required")
     assert owed == [D(2025, 6, 2), D(2025, 6, 9), D(2025, 6, 16), D(2025, 6, 23), D(2025, 6, 30)]
     assert [f.day for f in facts if f.code == "reception.weeks_met"] == [D(2025, 6, 23)]
+
+
+def test_a_denunciation_is_never_placed_in_a_village(commune, village):
+    # Luật Tố cáo 2018 Điều 8(3): nothing may point at the denouncer; the village's public
+    # total minus its public kinds would. Reclassified requests stay protected too.
+    _request(commune, D(2026, 5, 4), village=village, kind=RequestKind.DENUNCIATION)
+    _request(commune, D(2026, 5, 4), village=village, kind=RequestKind.COMPLAINT,
+             identity_protected=True)  # fmt: skip
+    _request(commune, D(2026, 5, 4), village=village)
+    facts = _facts([commune.pk])
+    placed = {(f.code, f.village_id): f.value for f in facts}
+    assert placed[("requests.received_denunciation", None)] == 1
+    assert placed[("requests.received", None)] == 2
+    assert placed[("requests.received", village.pk)] == 1
+    assert ("requests.received_complaint", village.pk) not in placed
