@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -499,7 +499,8 @@ def _reception_facts(
     # The weekly duty (Art. 15(2)), filed under the Monday as reception_weeks does: a week
     # whose Monday lies in [first, last] and that has a working day is required once it has
     # ended, or as soon as a reception day is held in it ("met"). The duty is counted for the
-    # communes that keep their reception book in danchu (any reception day recorded).
+    # communes that keep their reception book in danchu, from the week of the first reception
+    # day they recorded (any status): danchu cannot tell a week missed before that.
     first_monday = first + timedelta(days=(7 - first.weekday()) % 7)
     last_monday = _monday(last)
     if first_monday > last_monday:
@@ -519,16 +520,27 @@ def _reception_facts(
     for row in met_rows:
         week = row["week"]
         met.add((row["commune_id"], week.date() if hasattr(week, "date") else week))
-    keeping = ReceptionDay.objects.filter(_in(commune_ids)).values("commune_id").distinct()
+    book_starts = dict(
+        ReceptionDay.objects.filter(_in(commune_ids))
+        .values("commune_id")
+        .annotate(first=Min("date"))
+        .values_list("commune_id", "first")
+        .order_by()
+    )
+    if not book_starts:
+        return
     communes = list(
-        AdministrativeUnit.objects.filter(pk__in=keeping.order_by()).values(
+        AdministrativeUnit.objects.filter(pk__in=list(book_starts)).values(
             "pk", "valid_from", "valid_to"
         )
     )
     working = _working_week_mondays(communes, first_monday, last_monday)
     for commune in communes:
         pk, valid_from, valid_to = commune["pk"], commune["valid_from"], commune["valid_to"]
+        book_start = _monday(book_starts[pk])
         for monday in sorted(working[pk]):
+            if monday < book_start:
+                continue
             if (valid_from and monday < valid_from) or (valid_to and monday > valid_to):
                 continue
             is_met = (pk, monday) in met

@@ -238,6 +238,7 @@ def test_request_facts_take_a_fixed_number_of_queries(commune):
     rng = random.Random(1)
     village = VillageFactory(commune=commune)
     _random_requests(commune, [village], rng, 5)
+    _add_community_rows(commune, village, 1, seed=9)
     with CaptureQueriesContext(connection) as small:
         _facts([commune.pk])
     _random_requests(commune, [village], rng, 60)
@@ -289,6 +290,9 @@ def _add_community_rows(commune: Any, village: Any, n: int, seed: int = 3) -> No
 
 def test_community_facts_add_up_to_the_parts_figures(commune, other_commune):
     village = VillageFactory(commune=commune)
+    # The reception book starts before every period compared (see the next tests).
+    ReceptionDay.objects.create(commune=commune, date=D(2025, 12, 29), host="Chủ tịch",
+                                place="Xã", status=ReceptionDay.Status.CANCELLED)  # fmt: skip
     _add_community_rows(commune, village, 40)
     _add_community_rows(other_commune, VillageFactory(commune=other_commune), 10, seed=4)
     facts = _facts([commune.pk])
@@ -402,6 +406,8 @@ def test_a_former_commune_owes_no_reception_week_after_it_ceased(commune):
     # The 2025 reorganisation: a former commune's units end on 30 June 2025.
     commune.valid_to = D(2025, 6, 30)
     commune.save(update_fields=["valid_to"])
+    ReceptionDay.objects.create(commune=commune, date=D(2025, 6, 2), host="Chủ tịch", place="Xã",
+                                status=ReceptionDay.Status.CANCELLED)  # fmt: skip
     ReceptionDay.objects.create(commune=commune, date=D(2025, 6, 24), host="Chủ tịch", place="Xã",
                                 status=ReceptionDay.Status.HELD)  # fmt: skip
     facts = _facts([commune.pk], D(2025, 6, 1), D(2025, 7, 31), today=D(2025, 9, 1))
@@ -423,3 +429,16 @@ def test_a_denunciation_is_never_placed_in_a_village(commune, village):
     assert placed[("requests.received", None)] == 2
     assert placed[("requests.received", village.pk)] == 1
     assert ("requests.received_complaint", village.pk) not in placed
+
+
+def test_the_duty_is_counted_from_the_week_the_book_starts(commune):
+    # The first day recorded is a Wednesday; the weeks before its Monday are not owed.
+    ReceptionDay.objects.create(commune=commune, date=D(2026, 3, 18), host="Chủ tịch", place="Xã",
+                                status=ReceptionDay.Status.SCHEDULED)  # fmt: skip
+    facts = _facts([commune.pk], D(2026, 3, 1), D(2026, 3, 31), today=D(2026, 4, 30))
+    owed = sorted(f.day for f in facts if f.code == "reception.days_required")
+    assert owed == [D(2026, 3, 16), D(2026, 3, 23), D(2026, 3, 30)]
+    assert not [f for f in facts if f.code == "reception.weeks_met"]  # scheduled, not held
+    # From that week on the figures are reception_figures'.
+    rec = reception_figures(commune, D(2026, 3, 16), D(2026, 3, 31), today=D(2026, 4, 30))
+    assert rec.weeks_required == len(owed)
