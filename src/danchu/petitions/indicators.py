@@ -54,7 +54,7 @@ from danchu.territory.models import AdministrativeUnit
 
 __all__ = ["INDICATORS", "TIME_DEPENDENT", "daily_facts"]
 
-_REQUESTS = "Luật 10/2022 Điều 33, 35(2)(b)"
+_REQUESTS = "Luật 10/2022 Điều 35(2)(b)"
 _COMPLAINTS = "Luật Khiếu nại 2011 Điều 28"
 _DENUNCIATIONS = "Luật Tố cáo 2018 Điều 30"
 _RECEPTION = "Luật Tiếp công dân 2013 Điều 15"
@@ -246,7 +246,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "reception.visitors",
         _("Visitors received"),
         _("Visitors entered in the reception book on the reception days held."),
-        f"{_RECEPTION} Điều 26",
+        _RECEPTION,
     ),
     # --- Dialogues ------------------------------------------------------------------------
     _count(
