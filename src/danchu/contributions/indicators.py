@@ -22,7 +22,14 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from danchu.contributions.models import ContributorKind, Kind, Pledge, Receipt, Spending
+from danchu.contributions.models import (
+    Campaign,
+    ContributorKind,
+    Kind,
+    Pledge,
+    Receipt,
+    Spending,
+)
 from danchu.core.indicators import Fact, Indicator, Measure
 
 __all__ = ["INDICATORS", "daily_facts"]
@@ -50,6 +57,11 @@ INDICATORS: tuple[Indicator, ...] = (
          _("Money received in the period from organisations and businesses, in VND.")),
     _sum("contributions.money_received_persons_vnd", "vnd", _("Money received from persons"),
          _("Money received in the period from persons contributing in their own name, in VND.")),
+    _sum("contributions.money_received_compulsory_vnd", "vnd",
+         _("Money received for levels the community decided"),
+         _("Money received in the period for campaigns with a compulsory level per household "
+           "that the community decided, in VND."),
+         "Luật 10/2022 Điều 15(1)"),
     _sum("contributions.land_pledged_m2", "m2", _("Land pledged"),
          _("Land pledged for public works in the period, in whole square metres.")),
     _sum("contributions.land_received_m2", "m2", _("Land donated"),
@@ -100,12 +112,15 @@ def daily_facts(commune_ids: Sequence[int] | None, first: date, last: date) -> I
         code = _KIND_CODES[row["kind"]][0]
         values[(code, row["commune_id"], row["village_id"], row["pledged_on"])] += int(row["t"])
     receipts = Receipt.objects.filter(_in(commune_ids), plain, received_on__range=(first, last))
-    for row in _grouped(receipts, "received_on", "kind", "contributor_kind", "compensation_waived"):
+    columns = ("kind", "contributor_kind", "compensation_waived", "campaign__level")
+    for row in _grouped(receipts, "received_on", *columns):
         key = (row["commune_id"], row["village_id"], row["received_on"])
         amount = int(row["t"])
         values[(_KIND_CODES[row["kind"]][1], *key)] += amount
         if row["kind"] == Kind.MONEY:
             values[(_MONEY_BY_CONTRIBUTOR[row["contributor_kind"]], *key)] += amount
+            if row["campaign__level"] == Campaign.Level.COMPULSORY:
+                values[("contributions.money_received_compulsory_vnd", *key)] += amount
         if row["kind"] == Kind.LAND and row["compensation_waived"]:
             values[("contributions.land_received_waived_m2", *key)] += amount
     spent = Spending.objects.filter(_in(commune_ids), spent_on__range=(first, last))

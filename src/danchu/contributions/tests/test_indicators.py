@@ -130,6 +130,7 @@ def test_facts_add_up_to_contribution_figures(official, commune):
         )
         assert by_contributor == got["contributions.money_received_vnd"]
         assert got["contributions.land_received_waived_m2"] <= got["contributions.land_received_m2"]
+        assert got["contributions.money_received_compulsory_vnd"] == 0  # voluntary campaigns
         # Village attribution: each village's facts are its figures; the rest is outside.
         children = {c.unit_id: c for c in fig.children}
         for village_id in [*(v.pk for v in villages), None]:
@@ -197,3 +198,16 @@ def test_every_name_and_definition_reads_in_vietnamese():
                 english = str(text)
             with translation.override("vi"):
                 assert str(text) != english, english
+
+
+def test_money_for_a_compulsory_level_is_told_apart(official, commune):
+    from danchu.contributions.tests.factories import adopted_decision
+
+    village = make_village(commune, 3)
+    decision = adopted_decision(official, village)
+    campaign = make_campaign(official, commune, level="compulsory", decision=decision,
+                             level_per_household=200_000)  # fmt: skip
+    give(official, campaign, 200_000, household=household_of(village))
+    got = _sum(_facts([commune.pk], days_ago(0), days_ago(0)), days_ago(0), days_ago(0))
+    assert got["contributions.money_received_compulsory_vnd"] == 200_000
+    assert got["contributions.money_received_vnd"] == 200_000
