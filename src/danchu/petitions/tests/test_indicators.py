@@ -321,6 +321,16 @@ def test_community_facts_add_up_to_the_parts_figures(commune, other_commune):
     assert {f.village_id for f in facts if not f.code.startswith("mediation.")} == {None}
 
 
+@pytest.fixture
+def fresh_calendar():
+    """The calendar caches overrides per (year, commune id) in the process, and a rolled-back
+    commune's id is used again by the next test: forget them before and after."""
+    calendar.calendar_cache_clear()
+    yield
+    calendar.calendar_cache_clear()
+
+
+@pytest.mark.usefixtures("fresh_calendar")
 def test_the_weekly_reception_duty(commune, other_commune):
     # Monday 2026-03-02 .. Sunday 2026-03-08: held on Thursday → met.
     ReceptionDay.objects.create(commune=commune, date=D(2026, 3, 5), host="Chủ tịch", place="Xã",
