@@ -16,12 +16,14 @@ The day a fact is filed under (the rows' own dates, never "today"):
 * dialogues: the day the dialogue was held, for its commitments too;
 * mediation: the day received for the cases, the day closed for the outcomes.
 
-Three figures also depend on the date the facts are read (like the selectors' "now" figures):
+Some figures also depend on the date the facts are read (like the selectors' "now" figures):
 a request or commitment still open becomes overdue the day after its deadline, and a week of
-reception duty without a reception day is missed once the week has ended. They are filed
-under the row's own date, which does not move; the fact appears when that date passes.
+reception duty without a reception day is missed once the week has ended (``TIME_DEPENDENT``).
+They are filed under the row's own date, which does not move; the fact appears when that date
+passes. The weekly duty is counted from the week of the commune's first recorded reception day.
 
-No figure carries a person: facts are counts per commune, village and day.
+No figure carries a person: facts are counts per commune, village and day, and a denunciation's
+facts are never placed in a village (Luật Tố cáo 2018 Điều 8(3)).
 """
 
 from __future__ import annotations
