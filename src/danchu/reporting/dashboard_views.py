@@ -70,7 +70,9 @@ class DashboardForm(forms.Form):
             groups.setdefault(pillar_label(indicator.pillar), []).append(
                 (indicator.code, str(indicator.name))
             )
-        self.fields["indicator"].choices = [("", _("— the main indicator —")), *groups.items()]
+        field = self.fields["indicator"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("— the main indicator —")), *groups.items()]
         self.fields["period"].widget.attrs.update(
             {"list": "period-suggestions", "autocomplete": "off", "spellcheck": "false"}
         )
@@ -218,7 +220,7 @@ def _chart(
         charts.Point(row.label, _number(row.cells[column].number), row.cells[column].text)
         for row in table.rows
     ]
-    title = _("%(kind)s: %(indicator)s, %(unit)s, %(period)s") % {
+    title = _("%(kind)s of %(indicator)s in %(unit)s, %(period)s") % {
         "kind": kind,
         "indicator": chosen.name,
         "unit": scope.name,
