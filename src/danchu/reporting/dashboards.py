@@ -22,7 +22,7 @@ from danchu.accounts.permissions import Action, can, restrict
 from danchu.core.errors import NotFound, ValidationFailed
 from danchu.core.indicators import Indicator
 from danchu.reporting import catalogue
-from danchu.reporting.periods import Period, PeriodError
+from danchu.reporting.periods import MAX_YEAR, MIN_YEAR, Period, PeriodError
 from danchu.reporting.scopes import Scope
 from danchu.reporting.selectors import Figures, figures, figures_by_child, series
 from danchu.territory.models import AdministrativeUnit, Village
@@ -165,9 +165,18 @@ def parse_period(text: str | None, *, field_name: str = "period") -> Period:
     if not (text or "").strip():
         return default_period()
     try:
-        return Period.parse(text or "")
+        period = Period.parse(text or "")
     except PeriodError as error:
         raise ValidationFailed(str(error), fields={field_name: [str(error)]}) from error
+    if period.first.year < MIN_YEAR or period.last.year > MAX_YEAR:
+        # A range of days is read without the years' bounds of the other kinds; a range over
+        # centuries would make a trend of thousands of steps.
+        message = _("A reporting period lies between %(first)d and %(last)d.") % {
+            "first": MIN_YEAR,
+            "last": MAX_YEAR,
+        }
+        raise ValidationFailed(message, fields={field_name: [message]})
+    return period
 
 
 def step_label(step: Period) -> str:

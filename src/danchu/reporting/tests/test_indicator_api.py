@@ -171,6 +171,13 @@ def test_bad_period_is_422_on_the_period_field(client, place, period):
     assert body["fields"]["period"][0].startswith("Không hiểu kỳ báo cáo")
 
 
+@pytest.mark.parametrize("period", ["0001-01-01..9999-12-31", "1990-01-01..1990-12-31"])
+def test_periods_out_of_bounds_are_422(client, place, period):
+    response = client.get(f"{API}/series", {"unit": "commune:18406", "period": period})
+    assert response.status_code == 422
+    assert "1998" in response.json()["fields"]["period"][0]
+
+
 def test_missing_unit_is_422(client, place):
     response = client.get(f"{API}/figures")
     assert response.status_code == 422
