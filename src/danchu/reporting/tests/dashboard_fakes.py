@@ -4,6 +4,7 @@ indicators and the fake source makes no query."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator, Sequence
 from datetime import date
 
@@ -38,6 +39,15 @@ class FakeSource:
         self.facts.append(
             Fact(code, commune.pk, village.pk if village is not None else None, day, value)
         )
+
+    def publish(self) -> None:
+        """Make the facts visible to ``selectors.figures``: once the roll-ups serve the figures,
+        they are rebuilt from this source (before that, the selectors read the source)."""
+        try:
+            rollups = importlib.import_module("danchu.reporting.rollups")
+        except ModuleNotFoundError:
+            return
+        rollups.refresh(None)
 
     def __call__(
         self, commune_ids: Sequence[int] | None, first: date, last: date

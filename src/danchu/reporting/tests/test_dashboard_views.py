@@ -47,6 +47,7 @@ def place(province, fake):
     fake.add("test.done", a, 7, date(2026, 3, 2))
     fake.add("test.secret", a, 2, date(2026, 4, 1))
     fake.add("test.items", b, 10, date(2026, 1, 10))
+    fake.publish()
     return {"province": province, "a": a, "b": b, "v1": v1, "v2": v2}
 
 
@@ -241,6 +242,7 @@ def test_query_count_does_not_grow_with_units(client, fake, monkeypatch, level):
     for size in (2, 6):
         province = ProvinceFactory()
         _grow(fake, province, communes=size, villages=size)
+        fake.publish()
         reader = _province_reader(province)
         client.force_login(reader)
         target = province if level == "province" else province.children.first()

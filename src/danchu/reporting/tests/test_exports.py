@@ -35,6 +35,7 @@ def place(fake):
     fake.add("test.done", a, 7, date(2026, 3, 2))
     fake.add("test.secret", a, 2, date(2026, 4, 1))
     fake.add("test.items", b, 10, date(2026, 1, 10))
+    fake.publish()
     return {"province": province, "a": a, "b": b, "v1": v1}
 
 
