@@ -289,15 +289,16 @@ def _columns(indicators: list[Indicator]) -> list[str]:
     return [f"{indicator.name} ({measure_unit(indicator)})" for indicator in indicators]
 
 
-def trend_table(steps: list[Figures], indicators: list[Indicator], scope: Scope) -> Table:
+def trend_table(
+    steps: list[Figures], indicators: list[Indicator], scope: Scope, period: Period
+) -> Table:
     """The indicators month by month (year by year over long periods)."""
-    period = Period("range", steps[0].period.first, steps[-1].period.last) if steps else None
     return Table(
         "xu-huong",
         _("Trend of %(unit)s, %(period)s")
         % {
             "unit": scope.name,
-            "period": period.label if period else "",
+            "period": period.label,
         },
         _("Month or year"),
         _columns(indicators),
@@ -335,7 +336,7 @@ def dashboard_tables(
     return (
         fig,
         indicator_table(fig, indicators),
-        trend_table(steps, indicators, scope),
+        trend_table(steps, indicators, scope, period),
         comparison_table(children, indicators, scope, period),
     )
 

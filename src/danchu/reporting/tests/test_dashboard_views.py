@@ -249,3 +249,33 @@ def test_query_count_does_not_grow_with_units(client, fake, monkeypatch, level):
         prefix = "tinh" if level == "province" else "xa"
         counts.append(_queries(client, f"/{prefix}/{target.code}/chi-dao/?period=2026-H1"))
     assert counts[0] == counts[1]
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def test_charts_are_well_formed_svg_with_escaped_names():
+    from xml.etree import ElementTree
+
+    from danchu.reporting import charts
+
+    points = [
+        charts.Point("Thôn <Một> & Hai", 5.0, "5"),
+        charts.Point("Thôn Ba", None, "—"),  # a rate over zero: no mark, the text stays
+        charts.Point("Thôn Bốn", 0.0, "0"),
+    ]
+    for svg in (charts.bar_chart("So sánh <x>", points), charts.line_chart("Xu hướng", points)):
+        root = ElementTree.fromstring(str(svg))  # noqa: S314 — our own output
+        ns = "{http://www.w3.org/2000/svg}"
+        assert root.get("role") == "img"
+        assert root.find(f"{ns}title").text
+        assert "Thôn <Một> & Hai: 5" in root.find(f"{ns}desc").text
+        assert "Thôn Ba: —" in root.find(f"{ns}desc").text
+    assert "&lt;Một&gt; &amp; Hai" in str(charts.bar_chart("t", points))
+
+
+def test_trend_is_year_by_year_over_long_periods(client, place):
+    html = _text(client.get(f"/xa/{place['a'].code}/chi-dao/?period=2021-2026"))
+    assert '<th scope="row">2021</th>' in html
+    assert '<th scope="row">2026</th>' in html
+    assert "Xu hướng" in html
