@@ -17,19 +17,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from danchu.accounts.permissions import Action
 from danchu.core.errors import ValidationFailed
 from danchu.core.indicators import Indicator
-from danchu.reporting import charts, exports
+from danchu.reporting import charts, exports, steering_selectors
 from danchu.reporting.dashboards import (
     HEADLINE_CODES,
     Row,
     Table,
+    allowed_on_scope,
     dashboard_tables,
     default_period,
     indicator_groups,
@@ -187,10 +189,41 @@ def dashboard(request: HttpRequest, level: str, code: str | None = None) -> Http
                 comparison, indicators, chosen, _("Comparison"), scope, period
             ),
             "downloads": _downloads(scope, query),
+            "overdue": _overdue_tasks(request.user, scope),
             "open_data": _open_data_links(scope, period),
         }
     )
     return render(request, "reporting/dashboard.html", context)
+
+
+OVERDUE_SHOWN = 10
+
+
+def _overdue_tasks(user: Any, scope: Scope) -> dict[str, Any] | None:
+    """The unit's overdue key tasks, for those who may read its steering plans (the steering
+    part provides ``steering_selectors.overdue_tasks``; nothing is shown until it does)."""
+    finder = getattr(steering_selectors, "overdue_tasks", None)
+    if finder is None or scope.unit is None or scope.level not in ("commune", "province"):
+        return None
+    if not allowed_on_scope(user, scope, Action.STEERING_VIEW):
+        return None
+    tasks = list(finder(scope.unit, timezone.localdate()))
+    level = "xa" if scope.level == "commune" else "tinh"
+    return {
+        "count": len(tasks),
+        "tasks": [
+            {"task": t, "url": _url_or_blank("reporting:steering_task", pk=t.pk)}
+            for t in tasks[:OVERDUE_SHOWN]
+        ],
+        "all_url": _url_or_blank("reporting:steering_overdue", level=level, code=scope.unit.code),
+    }
+
+
+def _url_or_blank(name: str, **kwargs: Any) -> str:
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
 
 
 def _narrow(table: Table, indicators: list[Indicator], keep: list[Indicator]) -> Table:

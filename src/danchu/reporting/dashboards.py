@@ -29,6 +29,7 @@ from danchu.territory.models import AdministrativeUnit, Village
 
 __all__ = [
     "Cell",
+    "allowed_on_scope",
     "Group",
     "Row",
     "Table",
@@ -101,11 +102,16 @@ def sees_restricted(user: Any, scope: Scope) -> bool:
     every commune of it (the province reader; a commune official sees only their commune). The
     nation: only a superuser (there is no national role).
     """
+    return allowed_on_scope(user, scope, Action.INDICATOR_VIEW_RESTRICTED)
+
+
+def allowed_on_scope(user: Any, scope: Scope, action: Action) -> bool:
+    """``action`` on a whole unit: on its commune for a commune or village; on every commune of
+    a province for a province; superusers only for the nation."""
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return True
     if not getattr(user, "is_authenticated", False) or scope.unit is None:
         return False
-    action = Action.INDICATOR_VIEW_RESTRICTED
     if scope.level in ("commune", "village"):
         return can(user, action, scope.unit)
     communes = AdministrativeUnit.objects.filter(

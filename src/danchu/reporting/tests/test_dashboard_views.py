@@ -279,3 +279,36 @@ def test_trend_is_year_by_year_over_long_periods(client, place):
     assert '<th scope="row">2021</th>' in html
     assert '<th scope="row">2026</th>' in html
     assert "Xu hướng" in html
+
+
+# --- overdue key tasks (from the steering part) ---------------------------------------------
+
+
+def test_overdue_key_tasks_for_those_who_see_the_steering(client, place, monkeypatch):
+    from types import SimpleNamespace
+
+    from danchu.reporting import steering_selectors
+
+    asked = []
+
+    def overdue_tasks(unit, on):
+        asked.append(unit)
+        return [
+            SimpleNamespace(pk=1, title="Làm đường thôn Một", deadline=date(2026, 3, 1), percent=40)
+        ]
+
+    monkeypatch.setattr(steering_selectors, "overdue_tasks", overdue_tasks, raising=False)
+    url = f"/xa/{place['a'].code}/chi-dao/"
+    assert "Làm đường thôn Một" not in _text(client.get(url))  # anonymous: not shown
+    assert asked == []
+    client.force_login(RoleAssignmentFactory(commune=place["a"], role=Role.COMMUNE_CHAIR).user)
+    html = _text(client.get(url))
+    assert "Nhiệm vụ trọng tâm quá hạn" in html
+    assert "Làm đường thôn Một" in html
+    assert "01/03/2026" in html
+    assert asked == [place["a"]]
+
+
+def test_commune_home_links_to_its_dashboard(client, place):
+    html = _text(client.get(f"/xa/{place['a'].code}/"))
+    assert f'href="/xa/{place["a"].code}/chi-dao/"' in html
