@@ -312,3 +312,13 @@ def test_overdue_key_tasks_for_those_who_see_the_steering(client, place, monkeyp
 def test_commune_home_links_to_its_dashboard(client, place):
     html = _text(client.get(f"/xa/{place['a'].code}/"))
     assert f'href="/xa/{place["a"].code}/chi-dao/"' in html
+
+
+@pytest.mark.parametrize("path", ["/xa/{a}/chi-dao/", "/tinh/{p}/chi-dao/", "/chi-dao/"])
+def test_pages_are_accessible_and_have_nothing_inline(client, place, path):
+    """Every control labelled, landmarks, a language, no inline style or script (the CSP)."""
+    from danchu.web.tests.html_checks import assert_accessible
+
+    url = path.format(a=place["a"].code, p=place["province"].code)
+    assert_accessible(client.get(url, {"period": "2026-H1"}).content)
+    assert_accessible(client.get(url, {"period": "2026-99"}).content)  # the error page too
