@@ -34,7 +34,6 @@ from danchu.reporting.dashboards import (
     allowed_on_scope,
     dashboard_tables,
     default_period,
-    indicator_groups,
     open_data_rows,
     parse_period,
     pillar_label,
@@ -167,7 +166,8 @@ def dashboard(request: HttpRequest, level: str, code: str | None = None) -> Http
     chosen = _chart_indicator(
         form.cleaned_data.get("indicator", "") if form.is_bound else "", indicators
     )
-    fig, overview, trend, comparison = dashboard_tables(scope, period, indicators)
+    board = dashboard_tables(scope, period, indicators)
+    trend, comparison = board.trend, board.comparison
     # Tables on the page carry the chosen indicator's pillar (exports carry every indicator).
     pillar = [i for i in indicators if chosen is not None and i.pillar == chosen.pillar]
     trend_page = _narrow(trend, indicators, pillar)
@@ -180,10 +180,11 @@ def dashboard(request: HttpRequest, level: str, code: str | None = None) -> Http
     context.update(
         {
             "period": period,
-            "figures": fig,
-            "groups": indicator_groups(fig, indicators),
+            "figures": board.figures,
+            "previous": board.previous.period,
+            "groups": board.groups,
             "chosen": chosen,
-            "tables": {"overview": overview, "trend": trend_page, "comparison": comparison_page},
+            "tables": {"trend": trend_page, "comparison": comparison_page},
             "trend_chart": _chart(trend, indicators, chosen, _("Trend"), scope, period),
             "comparison_chart": _chart(
                 comparison, indicators, chosen, _("Comparison"), scope, period
@@ -315,8 +316,10 @@ def dashboard_export(
     if form.is_bound and not form.is_valid():
         return _bad_request(form)
     period = form.cleaned_data["period"] if form.is_bound else default_period()
-    _fig, overview, trend, comparison = dashboard_tables(scope, period, indicators)
-    chosen = {"chi-tieu": overview, "xu-huong": trend, "so-sanh": comparison}[table]
+    board = dashboard_tables(scope, period, indicators)
+    chosen = {"chi-tieu": board.overview, "xu-huong": board.trend, "so-sanh": board.comparison}[
+        table
+    ]
     name = f"chi-dao-{scope.unit.code if scope.unit else 'ca-nuoc'}-{table}-{period.key}.{fmt}"
     if fmt == "csv":
         response = HttpResponse(exports.table_csv(chosen), content_type=exports.CSV_CONTENT_TYPE)

@@ -29,6 +29,7 @@ from danchu.territory.models import AdministrativeUnit, Village
 
 __all__ = [
     "Cell",
+    "Dashboard",
     "allowed_on_scope",
     "Group",
     "Row",
@@ -250,8 +251,11 @@ class Table:
     indicators: list[Indicator] = field(default_factory=list)
 
 
-def indicator_groups(fig: Figures, indicators: list[Indicator]) -> list[Group]:
-    """The indicators' values grouped by pillar, in catalogue order."""
+def indicator_groups(
+    fig: Figures, indicators: list[Indicator], previous: Figures | None = None
+) -> list[Group]:
+    """The indicators' values grouped by pillar, in catalogue order: the value, the value of
+    the previous period (when given), the unit and the legal basis."""
     groups: dict[str, Group] = {}
     for indicator in indicators:
         group = groups.get(indicator.pillar)
@@ -259,33 +263,38 @@ def indicator_groups(fig: Figures, indicators: list[Indicator]) -> list[Group]:
             group = groups[indicator.pillar] = Group(
                 indicator.pillar, pillar_label(indicator.pillar)
             )
+        cells = [Cell.of(fig, indicator)]
+        if previous is not None:
+            cells.append(Cell.of(previous, indicator))
+        cells += [Cell(measure_unit(indicator), None), Cell(indicator.legal_basis, None)]
         group.rows.append(
             Row(
                 str(indicator.name),
-                [Cell.of(fig, indicator)],
+                cells,
                 note=str(indicator.definition),
                 restricted=not indicator.public,
             )
         )
-        group.rows[-1].cells += [
-            Cell(measure_unit(indicator), None),
-            Cell(indicator.legal_basis, None),
-        ]
     return list(groups.values())
 
 
-def indicator_table(fig: Figures, indicators: list[Indicator]) -> Table:
+def indicator_table(
+    fig: Figures, indicators: list[Indicator], previous: Figures | None = None
+) -> Table:
     """Every indicator of the unit for the period, one row each (with its pillar)."""
     rows = []
-    for group in indicator_groups(fig, indicators):
+    for group in indicator_groups(fig, indicators, previous):
         for row in group.rows:
             rows.append(Row(row.label, [Cell(group.label, None), *row.cells]))
+    heads = [_("Pillar"), _("Value")]
+    if previous is not None:
+        heads.append(_("Previous period (%(period)s)") % {"period": previous.period.label})
     return Table(
         "chi-tieu",
         _("Indicators of %(unit)s, %(period)s")
         % {"unit": fig.scope.name, "period": fig.period.label},
         _("Indicator"),
-        [_("Pillar"), _("Value"), _("Unit"), _("Legal basis")],
+        [*heads, _("Unit"), _("Legal basis")],
         rows,
         indicators,
     )
@@ -332,16 +341,31 @@ def comparison_table(
     )
 
 
-def dashboard_tables(
-    scope: Scope, period: Period, indicators: list[Indicator]
-) -> tuple[Figures, Table, Table, Table]:
-    """The unit's figures and its three tables (indicators, trend, comparison)."""
+@dataclass
+class Dashboard:
+    """Everything one dashboard shows: the figures of the period and of the previous one, the
+    indicators by pillar and the three tables (indicators, trend, comparison)."""
+
+    figures: Figures
+    previous: Figures
+    groups: list[Group]
+    overview: Table
+    trend: Table
+    comparison: Table
+
+
+def dashboard_tables(scope: Scope, period: Period, indicators: list[Indicator]) -> Dashboard:
+    """A unit's dashboard for ``period``: a fixed number of selector calls, whatever the
+    number of villages or communes."""
     fig = figures(scope, period)
+    previous = figures(scope, period.previous())
     steps = series(scope, period)
     children = figures_by_child(scope, period) if scope.level != "village" else []
-    return (
+    return Dashboard(
         fig,
-        indicator_table(fig, indicators),
+        previous,
+        indicator_groups(fig, indicators, previous),
+        indicator_table(fig, indicators, previous),
         trend_table(steps, indicators, scope, period),
         comparison_table(children, indicators, scope, period),
     )

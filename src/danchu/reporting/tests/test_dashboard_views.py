@@ -79,6 +79,15 @@ def test_commune_dashboard_shows_public_figures_by_pillar_as_tables_and_charts(c
     assert "Thôn Hai" in html
 
 
+def test_the_previous_period_stands_beside_each_value(client, place, fake):
+    fake.add("test.items", place["a"], 5, date(2025, 12, 31), place["v1"])
+    fake.add("test.items", place["a"], 50, date(2025, 6, 30), place["v1"])  # two periods back
+    fake.publish()
+    html = _text(client.get(f"/xa/{place['a'].code}/chi-dao/?period=2026-H1"))
+    assert '<th scope="col">Kỳ trước (6 tháng cuối năm 2025)</th>' in html
+    assert re.search(r"Mục công khai<br>.*?</th>\s*<td>7</td><td>5</td><td>số lượng</td>", html)
+
+
 def test_default_period_is_the_current_half_year(client, place, monkeypatch):
     monkeypatch.setattr(dashboards.timezone, "localdate", lambda: date(2026, 8, 20))
     response = client.get(f"/xa/{place['a'].code}/chi-dao/")

@@ -50,7 +50,10 @@ def test_indicator_table_as_csv(client, place):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "chi-dao-" in response["Content-Disposition"]
     rows = _csv_rows(response.content)
-    assert rows[0] == ["Chỉ tiêu", "Lĩnh vực", "Kết quả", "Đơn vị tính", "Căn cứ pháp lý"]
+    assert rows[0] == [
+        "Chỉ tiêu", "Lĩnh vực", "Kết quả", "Kỳ trước (6 tháng cuối năm 2025)", "Đơn vị tính",
+        "Căn cứ pháp lý",
+    ]  # fmt: skip
     by_name = {r[0]: r for r in rows[1:]}
     assert by_name["Tiền đóng góp"][2] == "1234500"  # a plain number any program reads
     assert by_name["Tỷ lệ giải quyết"][2] == "87.5"
