@@ -52,3 +52,17 @@ for _part in ("review_urls", "steering_urls"):
             raise
         continue
     urlpatterns.append(path("", include(_name)))
+
+# Historical figures sent up as Excel (số liệu báo cáo; the roll-up part's pages), once its
+# views exist.
+try:
+    _history = importlib.import_module("danchu.reporting.history_views")
+except ModuleNotFoundError as error:
+    if error.name != "danchu.reporting.history_views":
+        raise
+else:
+    urlpatterns += [
+        path("quan-ly/so-lieu-bao-cao/", _history.upload, name="history_upload"),
+        path("quan-ly/so-lieu-bao-cao/mau.xlsx", _history.template, name="history_template"),
+        path("quan-ly/so-lieu-bao-cao/<str:batch>/xoa/", _history.delete, name="history_delete"),
+    ]
