@@ -84,6 +84,11 @@ STATE_DEPENDENT = {
     "POST /api/v1/consultations/{consultation_id}/matter",
     # Opinion map: a statement's text is judged once its spaces are trimmed (empty, > 400).
     "POST /api/v1/consultations/{consultation_id}/statements",
+    # Indicators: a period that matches the pattern can still name no date (2026-13, a range
+    # ending before it starts), and a unit code matching the pattern may belong to no unit.
+    "GET /api/v1/indicators/figures",
+    "GET /api/v1/indicators/children",
+    "GET /api/v1/indicators/series",
 }
 
 
