@@ -214,9 +214,7 @@ def _assignees(
     seen: set[tuple[str, int]] = set()
     for unit in assignees:
         if plan.commune_id is not None:
-            ok = isinstance(unit, Village) and unit.commune_id == plan.commune_id
-            ok = ok and unit.is_active
-            key = ("village", unit.pk)
+            ok = isinstance(unit, Village) and unit.commune_id == plan.commune_id and unit.is_active
         else:
             ok = (
                 isinstance(unit, AdministrativeUnit)
@@ -224,13 +222,13 @@ def _assignees(
                 and unit.is_current
                 and unit.parent_id == plan.province_id
             )
-            key = ("commune", unit.pk)
         if not ok:
             errors.add(
                 "assignees",
                 _("Assign the task to villages of the commune or communes of the province."),
             )
             return []
+        key = ("village" if isinstance(unit, Village) else "commune", unit.pk)
         if key in seen:
             continue
         seen.add(key)

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from danchu.accounts.permissions import Action, can, restrict
+from danchu.accounts.permissions import Action, can, require, restrict
 from danchu.reporting.models import (
     Award,
     AwardKind,
@@ -175,6 +175,26 @@ def overdue_tasks(unit: AdministrativeUnit, on: date) -> list[KeyTask]:
 # --- scoped lists for the pages and the API ----------------------------------------------------
 
 
+def unit_for(actor: Any, level: str, code: str, action: Action, model: type[Model]) -> Any:
+    """The current commune or province (``level``) with ``code`` if ``actor`` may do ``action``
+    on its rows of ``model``: 404 for a missing unit or another one's, 403 for one's own
+    without the right."""
+    from danchu.core.errors import NotFound
+    from danchu.reporting.steering import probe
+
+    unit = (
+        AdministrativeUnit.objects.filter(
+            era=AdministrativeUnit.Era.CURRENT, level=level, code=code
+        )
+        .select_related("parent")
+        .first()
+    )
+    if unit is None:
+        raise NotFound(_("Not found."), code="not_found")
+    require(actor, action, probe(model, unit))
+    return unit
+
+
 def plan_list(*, actor: Any, unit: AdministrativeUnit) -> QuerySet[SteeringPlan]:
     """``unit``'s plans the actor may see, newest period first."""
     rows = SteeringPlan.objects.filter(unit=unit)
@@ -229,4 +249,5 @@ __all__ = [
     "plan_list",
     "round_awards",
     "round_list",
+    "unit_for",
 ]

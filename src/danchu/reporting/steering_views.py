@@ -55,17 +55,7 @@ LEVELS = {"xa": AdministrativeUnit.Level.COMMUNE, "tinh": AdministrativeUnit.Lev
 
 def _unit(request: HttpRequest, level: str, code: str, action: Action, model: type[Model]) -> Any:
     """The current commune or province ``code`` if the person may do ``action`` on its rows."""
-    unit = (
-        AdministrativeUnit.objects.filter(
-            era=AdministrativeUnit.Era.CURRENT, level=LEVELS.get(level, "-"), code=code
-        )
-        .select_related("parent")
-        .first()
-    )
-    if unit is None:
-        raise NotFound(_("Not found."), code="not_found")
-    require(request.user, action, steering.probe(model, unit))
-    return unit
+    return steering_selectors.unit_for(request.user, LEVELS.get(level, "-"), code, action, model)
 
 
 def _level(unit: AdministrativeUnit) -> str:
