@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import Count
 from django.http import HttpRequest
@@ -101,7 +101,7 @@ class KeyTaskIn(_Input):
     title: str = Field(..., min_length=1, max_length=300, pattern=TEXT)
     description: str = Field("", max_length=10000, pattern=TEXT)
     deadline: IsoDate | None = None
-    villages: list[int] = Field(
+    villages: list[Annotated[int, Field(strict=True)]] = Field(
         default_factory=list, max_length=200, description="Villages (a commune's plan)."
     )
     communes: list[str] = Field(
@@ -111,7 +111,7 @@ class KeyTaskIn(_Input):
 
 class KeyTaskProgressIn(_Input):
     note: str = Field(..., min_length=1, max_length=10000, pattern=TEXT)
-    percent: int = Field(..., ge=0, le=100)
+    percent: int = Field(..., ge=0, le=100, strict=True)
 
 
 class KeyTaskProgressOut(Schema):
@@ -138,7 +138,7 @@ class OverdueQuery(Schema):
 
 class EmulationCriterionIn(_Input):
     indicator: str = Field(..., min_length=1, max_length=80, examples=["decisions.turnout"])
-    weight: int = Field(..., ge=1, le=steering.MAX_WEIGHT)
+    weight: int = Field(..., ge=1, le=steering.MAX_WEIGHT, strict=True)
     direction: CriterionDirection = "higher"
 
 
@@ -211,7 +211,7 @@ class EmulationRankingOut(EmulationRoundOut):
 class AwardIn(_Input):
     kind: AwardKindName
     kind_other: str = Field("", max_length=200, pattern=TEXT)
-    recipient_village: int | None = Field(None, ge=1, le=MAX_PK)
+    recipient_village: int | None = Field(None, ge=1, le=MAX_PK, strict=True)
     recipient_commune: str | None = Field(None, pattern=CODE_PATTERN)
     recipient_name: str = Field("", max_length=300, pattern=TEXT)
     citation: str = Field("", max_length=500, pattern=TEXT)
