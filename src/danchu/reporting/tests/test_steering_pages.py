@@ -83,6 +83,7 @@ def test_plan_form_errors_are_field_errors(client, w):
     assert response.status_code == 400
     form = response.context["form"]
     assert set(form.errors) == {"title", "period"}
+    assert "Không hiểu kỳ báo cáo “2027-H3”" in response.content.decode()  # in Vietnamese
 
 
 def test_plan_pages_permissions(client, w):

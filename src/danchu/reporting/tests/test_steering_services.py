@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from danchu.accounts.models import Role
 from danchu.accounts.tests.factories import RoleAssignmentFactory
@@ -21,6 +21,13 @@ from danchu.territory.tests.factories import CommuneFactory, ProvinceFactory, Vi
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 H2 = Period.half(2026, 2)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English (the source language); pages check the Vietnamese."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
