@@ -288,3 +288,34 @@ def test_province_round_pages(client, w):
     row = EmulationRound.objects.get(unit=w["province"])
     page = client.get(reverse("reporting:emulation_round", args=[row.pk]))
     assert [r.name for r in page.context["ranking"].rows] == [w["commune"].name]
+
+
+@pytest.mark.parametrize("name", ["steering_plans", "emulation_rounds", "steering_overdue"])
+def test_list_pages_have_constant_queries(client, w, name):
+    url = reverse(f"reporting:{name}", args=["xa", w["commune"].code])
+    client = _as(client, w["chair"])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, {"on": "2026-12-01"}).status_code == 200
+        return len(ctx.captured_queries)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            plan = _plan(w)
+            _task(w, plan, deadline=date(2026, 9, 30), assignees=[w["east"], w["west"]])
+            row = steering.round_create(
+                actor=w["chair"], unit=w["commune"], title=f"Thi đua {i}",
+                period_first=date(2026, 1, 1), period_last=date(2026, 6, 30),
+                criteria=[CriterionIn("fake.meetings", 10)],
+            )  # fmt: skip
+            steering.award_create(
+                actor=w["chair"], round=row, kind="giay_khen", recipient_unit=w["east"],
+                decision_number=f"{i}/QĐ-UBND", decision_date=date(2026, 7, 1), signer="X",
+            )  # fmt: skip
+
+    add(2)
+    small = count()
+    add(10)
+    assert count() == small
+    assert small <= 12
