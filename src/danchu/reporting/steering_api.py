@@ -292,7 +292,7 @@ def _unit(request: HttpRequest, level: str, code: str, action: Action, model: An
 
 def _task(request: HttpRequest, task_id: int) -> KeyTask:
     task = (
-        steering_selectors._with_details(KeyTask.objects.filter(pk=task_id))
+        steering_selectors.with_details(KeyTask.objects.filter(pk=task_id))
         .select_related("plan__unit")
         .first()
     )
@@ -355,7 +355,7 @@ def steering_plan_get(request: HttpRequest, plan_id: int = IdPath) -> dict[str, 
         SteeringPlan.objects.select_related("unit"), actor_of(request), Action.STEERING_VIEW,
         pk=plan_id,
     )  # fmt: skip
-    tasks = list(steering_selectors._with_details(plan.tasks.order_by("position", "id")))
+    tasks = list(steering_selectors.with_details(plan.tasks.order_by("position", "id")))
     today = timezone.localdate()
     return {**_plan_out(plan, len(tasks)), "tasks": [_task_out(t, today) for t in tasks]}
 
@@ -389,7 +389,7 @@ def key_task_create(request: HttpRequest, payload: KeyTaskIn, plan_id: int = IdP
         actor=actor, plan=plan, title=payload.title, description=payload.description,
         deadline=payload.deadline, assignees=assignees,
     )  # fmt: skip
-    task = steering_selectors._with_details(KeyTask.objects.filter(pk=task.pk)).get()
+    task = steering_selectors.with_details(KeyTask.objects.filter(pk=task.pk)).get()
     return Status(201, _task_out(task, timezone.localdate()))
 
 

@@ -52,7 +52,7 @@ class AwardLine:
     awarded_on: date
 
 
-def _with_details(tasks: QuerySet[KeyTask]) -> QuerySet[KeyTask]:
+def with_details(tasks: QuerySet[KeyTask]) -> QuerySet[KeyTask]:
     """Tasks with their plan, assigned units and updates (newest first): four queries."""
     return tasks.select_related("plan").prefetch_related(
         Prefetch(
@@ -100,7 +100,7 @@ def key_tasks_for_review(unit: AdministrativeUnit, period: Period) -> list[TaskL
     Overdue is judged as of the period's last day, or today while the period runs (a review is
     often held a few days before the period ends)."""
     on = min(period.last, timezone.localdate())
-    tasks = _with_details(
+    tasks = with_details(
         KeyTask.objects.filter(
             plan__unit=unit, plan__period_first__lte=period.last,
             plan__period_last__gte=period.first,
@@ -114,7 +114,7 @@ def next_period_tasks(unit: AdministrativeUnit, period: Period) -> list[TaskLine
     """The key tasks ``unit`` has planned for the period that follows ``period``: those of its
     plans starting after the period, in plan and number order."""
     on = min(period.last, timezone.localdate())
-    tasks = _with_details(
+    tasks = with_details(
         KeyTask.objects.filter(plan__unit=unit, plan__period_first__gt=period.last).order_by(
             "plan__period_first", "plan_id", "position", "id"
         )
@@ -166,7 +166,7 @@ def overdue_tasks(unit: AdministrativeUnit, on: date) -> list[KeyTask]:
     dashboards show them to those who may see the steering plans)."""
     mine = Q(plan__unit=unit) | Q(assignments__commune=unit, assignments__village__isnull=True)
     ids = KeyTask.objects.filter(mine).filter(overdue_q(on)).values("pk")
-    tasks = _with_details(KeyTask.objects.filter(pk__in=ids)).order_by(
+    tasks = with_details(KeyTask.objects.filter(pk__in=ids)).order_by(
         "deadline", "plan_id", "position", "id"
     )
     return list(tasks)
@@ -208,7 +208,7 @@ def assigned_tasks(*, actor: Any, commune: AdministrativeUnit) -> QuerySet[KeyTa
         actor,
         Action.TASK_REPORT,
     )
-    return _with_details(
+    return with_details(
         KeyTask.objects.filter(pk__in=assignments.values("task_id"), commune__isnull=True)
     ).order_by("deadline", "id")
 
@@ -250,4 +250,5 @@ __all__ = [
     "round_awards",
     "round_list",
     "unit_for",
+    "with_details",
 ]

@@ -164,7 +164,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("reporting:steering_plan", plan.pk)
         status = 400
     today = timezone.localdate()
-    tasks = list(steering_selectors._with_details(plan.tasks.all()).order_by("position", "id"))
+    tasks = list(steering_selectors.with_details(plan.tasks.all()).order_by("position", "id"))
     context = {
         "plan": plan,
         "unit": plan.unit,
@@ -188,7 +188,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _task_for(request: HttpRequest, pk: int) -> KeyTask:
     """The task if the person may see it (its plan's readers or an assigned unit)."""
     task = (
-        steering_selectors._with_details(KeyTask.objects.filter(pk=pk))
+        steering_selectors.with_details(KeyTask.objects.filter(pk=pk))
         .select_related("plan__unit")
         .first()
     )
