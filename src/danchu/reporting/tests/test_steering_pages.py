@@ -319,3 +319,28 @@ def test_list_pages_have_constant_queries(client, w, name):
     add(10)
     assert count() == small
     assert small <= 12
+
+
+def test_commune_page_lists_the_provinces_tasks_and_unavailable_criteria(client, w, monkeypatch):
+    plan = steering.plan_create(
+        actor=w["reader"], unit=w["province"], title="Kế hoạch của tỉnh",
+        period_first=date(2026, 7, 1), period_last=date(2026, 12, 31),
+    )  # fmt: skip
+    task = steering.task_add(
+        actor=w["reader"], plan=plan, title="Báo cáo sơ kết gửi tỉnh", assignees=[w["commune"]]
+    )
+    page = _as(client, w["chair"]).get(
+        reverse("reporting:steering_plans", args=["xa", w["commune"].code])
+    )
+    assert "Báo cáo sơ kết gửi tỉnh" in page.content.decode()
+    assert client.get(reverse("reporting:steering_task", args=[task.pk])).status_code == 200
+    row = steering.round_create(
+        actor=w["chair"], unit=w["commune"], title="Thi đua", period_first=date(2026, 1, 1),
+        period_last=date(2026, 6, 30), criteria=[CriterionIn("fake.meetings", 10)],
+    )  # fmt: skip
+    from danchu.reporting import catalogue
+
+    monkeypatch.setattr(catalogue, "by_code", lambda: {})
+    ranking = client.get(reverse("reporting:emulation_round", args=[row.pk]))
+    assert ranking.status_code == 200
+    assert "chưa có số liệu" in ranking.content.decode()
