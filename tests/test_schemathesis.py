@@ -89,6 +89,17 @@ STATE_DEPENDENT = {
     "GET /api/v1/indicators/figures",
     "GET /api/v1/indicators/children",
     "GET /api/v1/indicators/series",
+    # Steering: a period is text the server reads (2026-H9 is refused); a task's units must be
+    # the commune's villages; a task done or cancelled takes no progress and a status is set
+    # once; a day of completion or a decision cannot be in the future; a criterion must name an
+    # indicator of the catalogue; an award's kind depends on the level, its unit on the round.
+    "POST /api/v1/{level}/{code}/steering-plans",
+    "POST /api/v1/steering-plans/{plan_id}/tasks",
+    "POST /api/v1/key-tasks/{task_id}/progress",
+    "POST /api/v1/key-tasks/{task_id}/status",
+    "POST /api/v1/{level}/{code}/emulation-rounds",
+    "POST /api/v1/emulation-rounds/{round_id}/awards",
+    "GET /api/v1/{level}/{code}/awards",
 }
 
 
@@ -133,6 +144,7 @@ def official_token(db, wsgi_in_test_transaction):
     _seed_oversight(commune, villages, user, other)
     _seed_elections(villages, user)
     _seed_consultations(commune, user)
+    _seed_steering(commune, villages, user, other)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -378,6 +390,52 @@ def _seed_consultations(commune, official):
     services.synthesis_publish(actor=official, consultation=answered)
     burdening = open_consultation(official, commune, category=8, forms=["dialogue"])
     services.affected_citizen_add(actor=official, consultation=burdening, name="Lê Văn Cường")
+
+
+def _seed_steering(commune, villages, official, other_village):
+    """Steering: plan 1 with task 1 (in progress) and a done task; round 1 with a criterion
+    and an award; another commune's plan that must stay invisible."""
+    import datetime
+
+    from danchu.reporting import steering
+    from danchu.reporting.models import Award, EmulationCriterion, EmulationRound
+
+    plan = steering.plan_create(
+        actor=official, unit=commune, title="Kế hoạch 6 tháng cuối năm",
+        period_first=datetime.date(2026, 7, 1), period_last=datetime.date(2026, 12, 31),
+    )  # fmt: skip
+    task = steering.task_add(
+        actor=official, plan=plan, title="Tuyên truyền", deadline=datetime.date(2026, 9, 30),
+        assignees=villages[:2],
+    )  # fmt: skip
+    steering.task_progress_report(actor=official, task=task, note="Đã họp thôn", percent=40)
+    done = steering.task_add(actor=official, plan=plan, title="Sơ kết", assignees=villages[2:])
+    steering.task_set_status(actor=official, task=done, status="done")
+    # Directly: the catalogue may have no indicator yet on this branch (it is shown unavailable).
+    round_ = EmulationRound.objects.create(
+        unit=commune, province_id=commune.parent_id, commune=commune, title="Thi đua",
+        period_first=datetime.date(2026, 1, 1), period_last=datetime.date(2026, 6, 30),
+    )  # fmt: skip
+    EmulationCriterion.objects.create(
+        round=round_, province_id=commune.parent_id, commune=commune, position=1,
+        indicator_code="decisions.turnout", weight=10,
+    )  # fmt: skip
+    Award.objects.create(
+        unit=commune, province_id=commune.parent_id, commune=commune, round=round_,
+        kind="giay_khen", recipient_village=villages[0], recipient_name=villages[0].name,
+        decision_number="12/QĐ-UBND", decision_date=datetime.date(2026, 7, 15), signer="X",
+    )  # fmt: skip
+    other = other_village.commune
+    steering.plan_create(
+        actor=_superuser(), unit=other, title="Khác",
+        period_first=datetime.date(2026, 1, 1), period_last=datetime.date(2026, 6, 30),
+    )  # fmt: skip
+
+
+def _superuser():
+    from danchu.accounts.tests.factories import UserFactory
+
+    return UserFactory(is_superuser=True)
 
 
 @schema.parametrize()

@@ -6,7 +6,14 @@ key tasks, emulation rounds and awards.
 
 from __future__ import annotations
 
-from django.db import models  # noqa: F401
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from danchu.territory.models import AdministrativeUnit, Village
 
 # --- roll-ups (figures per village and day) ---------------------------------------------
 
@@ -15,3 +22,319 @@ from django.db import models  # noqa: F401
 
 
 # --- steering plans, key tasks, emulation and awards --------------------------------------
+
+# A steering plan, an emulation round and an award belong to a commune's or a province's
+# steering committee (Ban Chỉ đạo thực hiện dân chủ ở cơ sở). ``unit`` is that commune or
+# province; ``province`` and ``commune`` (empty for a province's rows) are kept on every row so
+# the permission layer scopes them without joins (a commune role sees its commune's rows, a
+# province reader its province's).
+
+
+class SteeringPlan(models.Model):
+    """A steering committee's plan for a period (kế hoạch chỉ đạo) with its key tasks.
+
+    The People's Committees direct and review the implementation of grassroots democracy
+    (Law 10/2022 Art. 91–92); a plan lists the key tasks (nhiệm vụ trọng tâm) for a period such
+    as "8 key tasks for the second half of 2021".
+    """
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    reference = models.CharField(_("document number"), max_length=100, blank=True)
+    period_first = models.DateField(_("from"))
+    period_last = models.DateField(_("to"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_first", "-id"]
+        verbose_name = _("steering plan")
+        verbose_name_plural = _("steering plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_last__gte=F("period_first")), name="steering_plan_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(commune__isnull=True) | Q(commune=F("unit")),
+                name="steering_plan_commune_is_unit",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "period_first"], name="steering_plan_unit_period"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("not started")
+    IN_PROGRESS = "in_progress", _("in progress")
+    DONE = "done", _("done")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class KeyTask(models.Model):
+    """A key task of a plan (nhiệm vụ trọng tâm): assigned to units, with a deadline.
+
+    Overdue as of a day: its deadline has passed and it was not done by that day (and it was
+    not cancelled) — see :meth:`overdue_on`.
+    """
+
+    plan = models.ForeignKey(SteeringPlan, on_delete=models.CASCADE, related_name="tasks")
+    province = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+        verbose_name = _("key task")
+        verbose_name_plural = _("key tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="key_task_position"),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="key_task_percent"),
+            models.CheckConstraint(
+                condition=Q(status=TaskStatus.DONE, done_on__isnull=False)
+                | (~Q(status=TaskStatus.DONE) & Q(done_on__isnull=True)),
+                name="key_task_done_on",
+            ),
+        ]
+        indexes = [models.Index(fields=["commune", "deadline"], name="key_task_commune_deadline")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def overdue_on(self, day: date) -> bool:
+        """Deadline passed (strictly before ``day``) and not done by ``day``, not cancelled."""
+        if self.deadline is None or self.status == TaskStatus.CANCELLED:
+            return False
+        if self.deadline >= day:
+            return False
+        done_by_then = self.status == TaskStatus.DONE and self.done_on is not None
+        return not (done_by_then and self.done_on is not None and self.done_on <= day)
+
+
+class TaskAssignment(models.Model):
+    """A unit a key task is assigned to: a village of the commune (commune plans) or a commune
+    of the province (province plans). ``commune`` is the assigned commune or the village's."""
+
+    task = models.ForeignKey(KeyTask, on_delete=models.CASCADE, related_name="assignments")
+    province = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["task", "id"]
+        verbose_name = _("task assignment")
+        verbose_name_plural = _("task assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "village"],
+                condition=Q(village__isnull=False),
+                name="task_assignment_village",
+            ),
+            models.UniqueConstraint(
+                fields=["task", "commune"],
+                condition=Q(village__isnull=True),
+                name="task_assignment_commune",
+            ),
+        ]
+        indexes = [models.Index(fields=["commune", "village"], name="task_assignment_unit")]
+
+    def __str__(self) -> str:
+        return self.unit_name
+
+    @property
+    def unit_name(self) -> str:
+        return self.village.name if self.village is not None else self.commune.name
+
+
+class TaskProgress(models.Model):
+    """A progress update on a key task: a note, a percentage, optional evidence (a file stored
+    outside the web root), by whom and when."""
+
+    task = models.ForeignKey(KeyTask, on_delete=models.CASCADE, related_name="updates")
+    province = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The assigned unit that reported (empty when the committee itself recorded it).
+    assignment = models.ForeignKey(
+        TaskAssignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("progress note"))
+    percent = models.PositiveSmallIntegerField(_("progress (%)"))
+    reported_on = models.DateField(_("reported on"))
+    evidence_name = models.CharField(_("evidence"), max_length=200, blank=True)
+    evidence_content_type = models.CharField(max_length=100, blank=True)
+    evidence_size = models.PositiveIntegerField(default=0)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+    evidence_path = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["task", "-created_at", "-id"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__lte=100), name="task_progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.percent}%"
+
+
+class EmulationRound(models.Model):
+    """An emulation round (đợt thi đua) of a commune (ranking its villages) or a province
+    (ranking its communes) over a period, scored on criteria from the indicator catalogue."""
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    period_first = models.DateField(_("from"))
+    period_last = models.DateField(_("to"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_last", "-id"]
+        verbose_name = _("emulation round")
+        verbose_name_plural = _("emulation rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_last__gte=F("period_first")), name="emulation_round_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(commune__isnull=True) | Q(commune=F("unit")),
+                name="emulation_round_commune_is_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("higher is better")
+    LOWER = "lower", _("lower is better")
+
+
+class EmulationCriterion(models.Model):
+    """One criterion of a round: an indicator of the catalogue, its weight in points and
+    whether a higher or a lower value is better."""
+
+    round = models.ForeignKey(EmulationRound, on_delete=models.CASCADE, related_name="criteria")
+    province = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField()
+    indicator_code = models.CharField(_("indicator"), max_length=80)
+    weight = models.PositiveSmallIntegerField(_("weight (points)"))
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
+    )
+
+    class Meta:
+        ordering = ["round", "position", "id"]
+        verbose_name = _("emulation criterion")
+        verbose_name_plural = _("emulation criteria")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "indicator_code"], name="emulation_criterion_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1) & Q(weight__lte=1000), name="emulation_criterion_weight"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.indicator_code
+
+
+class AwardKind(models.TextChoices):
+    # Law 06/2022/QH15 on emulation and commendation: the commune chair awards the Giấy khen,
+    # the province chair the Bằng khen.
+    COMMUNE_CERTIFICATE = "giay_khen", _("Certificate of merit of the commune chair (Giấy khen)")
+    PROVINCE_CERTIFICATE = "bang_khen", _("Certificate of merit of the province chair (Bằng khen)")
+    OTHER = "other", _("Other commendation")
+
+
+class Award(models.Model):
+    """An award (khen thưởng) given by a commune or province: to a village or commune of the
+    ranking, or to a named collective or person; recorded with its decision."""
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    round = models.ForeignKey(
+        EmulationRound, on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AwardKind.choices)
+    kind_other = models.CharField(_("name of the commendation"), max_length=200, blank=True)
+    recipient_village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recipient_commune = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recipient_name = models.CharField(_("recipient"), max_length=300)
+    citation = models.CharField(_("for"), max_length=500, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=50)
+    decision_date = models.DateField(_("decision date"))
+    signer = models.CharField(_("signed by"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decision_date", "id"]
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient_village__isnull=True) | Q(recipient_commune__isnull=True),
+                name="award_one_recipient_unit",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "decision_date"], name="award_unit_date")]
+
+    def __str__(self) -> str:
+        return self.recipient_name
+
+    @property
+    def kind_label(self) -> str:
+        if self.kind == AwardKind.OTHER and self.kind_other:
+            return self.kind_other
+        return str(self.get_kind_display())

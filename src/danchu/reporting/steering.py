@@ -1,0 +1,687 @@
+"""Writes of the steering part: plans and key tasks, progress with evidence, emulation rounds
+and awards. One function per use case, atomic, with its audit entry.
+
+The People's Committees direct, inspect and review the implementation of grassroots democracy
+(Law 10/2022/QH15 Art. 91–92): a steering committee of a commune or a province keeps its plan
+and key tasks for a period, the units it assigns them to report their progress, and the
+committee ranks its villages or communes in an emulation round and records the awards it gives
+(Law 06/2022/QH15 on emulation and commendation: Giấy khen of the commune chair, Bằng khen of
+the province chair).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import uuid
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danchu.accounts.permissions import Action, can, require
+from danchu.core import audit
+from danchu.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from danchu.core.text import normalize_spaces
+from danchu.reporting import catalogue
+from danchu.reporting.models import (
+    Award,
+    AwardKind,
+    Direction,
+    EmulationCriterion,
+    EmulationRound,
+    KeyTask,
+    SteeringPlan,
+    TaskAssignment,
+    TaskProgress,
+    TaskStatus,
+)
+from danchu.territory.models import AdministrativeUnit, Village
+
+__all__ = [
+    "EVIDENCE_KINDS",
+    "MAX_CRITERIA",
+    "MAX_TASKS",
+    "CriterionIn",
+    "WrongState",
+    "award_create",
+    "evidence_path",
+    "may_report",
+    "plan_create",
+    "probe",
+    "register_scopes",
+    "round_create",
+    "task_add",
+    "task_progress_report",
+    "task_set_status",
+    "task_update",
+]
+
+TITLE_MAX, TEXT_MAX, NAME_MAX = 300, 10000, 200
+MAX_TASKS = 50  # a plan's key tasks ("8 key tasks" is typical)
+MAX_CRITERIA = 10
+MAX_WEIGHT = 1000
+# Evidence of a task's progress: documents and photos, checked by extension and first bytes.
+EVIDENCE_KINDS: dict[str, str] = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+_UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+_STEERING_MODELS = ("steeringplan", "keytask", "taskprogress", "emulationround")
+
+
+def register_scopes() -> None:
+    """Declare how the permission layer finds the province and commune of each row (called
+    from the app's ``ready``). A province's rows have no commune: only province roles see
+    them, and the communes they are assigned to through :class:`TaskAssignment`."""
+    from danchu.accounts.permissions import register_scope
+
+    paths = {"province": "province_id", "commune": "commune_id"}
+    for model in (*_STEERING_MODELS, "emulationcriterion", "award"):
+        register_scope(f"reporting.{model}", paths)
+    register_scope(
+        "reporting.taskassignment",
+        {"province": "province_id", "commune": "commune_id", "village": "village_id"},
+    )
+
+
+class WrongState(ApplicationError):
+    """A step refused because of the current state of the row."""
+
+    status = 409
+
+
+@dataclass
+class _Errors:
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, name: str, message: str) -> None:
+        self.fields.setdefault(name, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise ValidationFailed(
+                _("Please correct the errors below."), code="invalid", fields=self.fields
+            )
+
+
+def _refuse(name: str, message: str, code: str = "invalid") -> ValidationFailed:
+    return ValidationFailed(message, code=code, fields={name: [message]})
+
+
+def _text(errors: _Errors, name: str, value: Any, limit: int, *, required: bool = True) -> str:
+    if value is not None and not isinstance(value, str):
+        errors.add(name, _("Enter a valid value."))
+        return ""
+    raw = value or ""
+    text = raw.strip() if "\n" in raw else normalize_spaces(raw)
+    if required and not text:
+        errors.add(name, _("This field is required."))
+    elif len(text) > limit:
+        errors.add(name, _("At most %(limit)s characters.") % {"limit": limit})
+    elif any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in text):
+        errors.add(name, _("Remove the invisible control characters from this text."))
+    return text
+
+
+def _person(actor: Any) -> Any:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _keys(unit: AdministrativeUnit) -> dict[str, Any]:
+    """The scope columns of a row owned by ``unit`` (a current commune or province)."""
+    if unit.level == AdministrativeUnit.Level.PROVINCE:
+        return {"unit": unit, "province_id": unit.pk, "commune": None}
+    return {"unit": unit, "province_id": unit.parent_id, "commune": unit}
+
+
+def probe[M: Model](model: type[M], unit: AdministrativeUnit) -> M:
+    """An unsaved row of ``model`` owned by ``unit``: what the permission layer checks before
+    a row exists (a province has no province above it, so the unit itself cannot be checked)."""
+    keys = _keys(unit)
+    return model(province_id=keys["province_id"], commune=keys["commune"])
+
+
+def _owner(unit: Any) -> AdministrativeUnit:
+    if (
+        not isinstance(unit, AdministrativeUnit)
+        or not unit.is_current
+        or unit.level not in (AdministrativeUnit.Level.COMMUNE, AdministrativeUnit.Level.PROVINCE)
+    ):
+        raise _refuse("unit", _("Choose a commune or a province."))
+    return unit
+
+
+def _period(errors: _Errors, first: Any, last: Any) -> None:
+    if not isinstance(first, date) or not isinstance(last, date):
+        errors.add("period", _("Enter a valid period."))
+    elif last < first:
+        errors.add("period", _("The period ends before it starts."))
+
+
+# --- steering plans and key tasks ------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor: Any,
+    unit: AdministrativeUnit,
+    title: str,
+    period_first: date,
+    period_last: date,
+    reference: str = "",
+) -> SteeringPlan:
+    """A steering committee's plan for a period (Law 10/2022 Art. 91–92)."""
+    unit = _owner(unit)
+    require(actor, Action.STEERING_MANAGE, probe(SteeringPlan, unit))
+    errors = _Errors()
+    title = _text(errors, "title", title, TITLE_MAX)
+    reference = _text(errors, "reference", reference, 100, required=False)
+    _period(errors, period_first, period_last)
+    errors.raise_if_any()
+    plan = SteeringPlan.objects.create(
+        **_keys(unit), title=title, reference=reference, period_first=period_first,
+        period_last=period_last, created_by=_person(actor),
+    )  # fmt: skip
+    audit.record(
+        actor=_person(actor), action="reporting.plan.create", obj=plan, commune_id=plan.commune_id,
+        after={"title": title, "first": period_first, "last": period_last},
+    )  # fmt: skip
+    return plan
+
+
+def _assignees(
+    errors: _Errors, plan: SteeringPlan, assignees: Sequence[Any]
+) -> list[tuple[AdministrativeUnit, Village | None]]:
+    """(commune, village) pairs: villages of a commune plan's commune, communes of a province
+    plan's province; anything else is a field error."""
+    out: list[tuple[AdministrativeUnit, Village | None]] = []
+    seen: set[tuple[str, int]] = set()
+    for unit in assignees:
+        if plan.commune_id is not None:
+            ok = isinstance(unit, Village) and unit.commune_id == plan.commune_id and unit.is_active
+        else:
+            ok = (
+                isinstance(unit, AdministrativeUnit)
+                and unit.level == AdministrativeUnit.Level.COMMUNE
+                and unit.is_current
+                and unit.parent_id == plan.province_id
+            )
+        if not ok:
+            errors.add(
+                "assignees",
+                _("Assign the task to villages of the commune or communes of the province."),
+            )
+            return []
+        key = ("village" if isinstance(unit, Village) else "commune", unit.pk)
+        if key in seen:
+            continue
+        seen.add(key)
+        if isinstance(unit, Village):
+            out.append((unit.commune, unit))
+        else:
+            out.append((unit, None))
+    return out
+
+
+def _set_assignments(
+    task: KeyTask, pairs: list[tuple[AdministrativeUnit, Village | None]]
+) -> list[str]:
+    task.assignments.all().delete()
+    TaskAssignment.objects.bulk_create(
+        TaskAssignment(task=task, province_id=task.province_id, commune=c, village=v)
+        for c, v in pairs
+    )
+    return [v.name if v is not None else c.name for c, v in pairs]
+
+
+def _task_fields(
+    errors: _Errors, title: Any, description: Any, deadline: Any
+) -> tuple[str, str, date | None]:
+    title = _text(errors, "title", title, TITLE_MAX)
+    description = _text(errors, "description", description, TEXT_MAX, required=False)
+    if deadline is not None and not isinstance(deadline, date):
+        errors.add("deadline", _("Enter a valid date."))
+        deadline = None
+    return title, description, deadline
+
+
+@transaction.atomic
+def task_add(
+    *,
+    actor: Any,
+    plan: SteeringPlan,
+    title: str,
+    description: str = "",
+    deadline: date | None = None,
+    assignees: Sequence[Village | AdministrativeUnit] = (),
+) -> KeyTask:
+    """A key task of the plan, numbered after the last one, assigned to units."""
+    require(actor, Action.STEERING_MANAGE, plan)
+    plan = SteeringPlan.objects.select_for_update().get(pk=plan.pk)
+    errors = _Errors()
+    title, description, deadline = _task_fields(errors, title, description, deadline)
+    pairs = _assignees(errors, plan, assignees)
+    count = plan.tasks.count()
+    if count >= MAX_TASKS:
+        errors.add("title", _("A plan has at most %(n)s key tasks.") % {"n": MAX_TASKS})
+    errors.raise_if_any()
+    last = plan.tasks.aggregate(last=Max("position"))["last"] or 0
+    task = KeyTask.objects.create(
+        plan=plan, province_id=plan.province_id, commune_id=plan.commune_id, position=last + 1,
+        title=title, description=description, deadline=deadline,
+    )  # fmt: skip
+    names = _set_assignments(task, pairs)
+    audit.record(
+        actor=_person(actor), action="reporting.task.add", obj=task, commune_id=task.commune_id,
+        after={"plan": plan.pk, "title": title, "deadline": deadline, "assignees": names},
+    )  # fmt: skip
+    return task
+
+
+@transaction.atomic
+def task_update(
+    *,
+    actor: Any,
+    task: KeyTask,
+    title: str,
+    description: str = "",
+    deadline: date | None = None,
+    assignees: Sequence[Village | AdministrativeUnit] = (),
+) -> KeyTask:
+    """Change a key task's title, description, deadline and assigned units."""
+    require(actor, Action.STEERING_MANAGE, task)
+    errors = _Errors()
+    title, description, deadline = _task_fields(errors, title, description, deadline)
+    pairs = _assignees(errors, task.plan, assignees)
+    errors.raise_if_any()
+    before = {"title": task.title, "deadline": task.deadline}
+    task.title, task.description, task.deadline = title, description, deadline
+    task.save(update_fields=["title", "description", "deadline", "updated_at"])
+    names = _set_assignments(task, pairs)
+    audit.record(
+        actor=_person(actor), action="reporting.task.update", obj=task,
+        commune_id=task.commune_id, before=before,
+        after={"title": title, "deadline": deadline, "assignees": names},
+    )  # fmt: skip
+    return task
+
+
+@transaction.atomic
+def task_set_status(*, actor: Any, task: KeyTask, status: str, on: date | None = None) -> KeyTask:
+    """The committee marks a task not started, in progress, done (on a day: by default today;
+    its percentage becomes 100) or cancelled."""
+    require(actor, Action.STEERING_MANAGE, task)
+    today = timezone.localdate()
+    on = on or today
+    if status not in TaskStatus.values:
+        raise _refuse("status", _("Choose a valid status."))
+    if not isinstance(on, date) or on > today:
+        raise _refuse("on", _("The day cannot be in the future."))
+    if status == task.status:
+        raise WrongState(_("The task already has this status."), code="same_status")
+    before = {"status": task.status, "done_on": task.done_on}
+    task.status = status
+    task.done_on = on if status == TaskStatus.DONE else None
+    if status == TaskStatus.DONE:
+        task.percent = 100
+    task.save(update_fields=["status", "done_on", "percent", "updated_at"])
+    audit.record(
+        actor=_person(actor), action="reporting.task.status", obj=task,
+        commune_id=task.commune_id, before=before,
+        after={"status": status, "done_on": task.done_on},
+    )  # fmt: skip
+    return task
+
+
+def _reporting_assignment(actor: Any, task: KeyTask) -> TaskAssignment | None:
+    for assignment in task.assignments.select_related("commune", "village"):
+        if can(actor, Action.TASK_REPORT, assignment):
+            return assignment
+    return None
+
+
+def may_report(actor: Any, task: KeyTask) -> bool:
+    """The committee (STEERING_MANAGE) or an assigned unit (TASK_REPORT on its assignment:
+    e.g. the village head of a village the task is given to)."""
+    if can(actor, Action.STEERING_MANAGE, task):
+        return True
+    return _reporting_assignment(actor, task) is not None
+
+
+@transaction.atomic
+def task_progress_report(
+    *,
+    actor: Any,
+    task: KeyTask,
+    note: str,
+    percent: int,
+    uploaded: Any = None,
+) -> TaskProgress:
+    """A progress update (note, percentage, optional evidence file) by the committee or an
+    assigned unit; a task not started is in progress from its first update."""
+    manager = can(actor, Action.STEERING_MANAGE, task)
+    assignment = _reporting_assignment(actor, task)
+    if not manager and assignment is None:
+        require(actor, Action.STEERING_MANAGE, task)  # 404 or 403, as the layer decides
+        raise PermissionDenied(_("You are not allowed to do this."), code="forbidden")
+    errors = _Errors()
+    note = _text(errors, "note", note, TEXT_MAX)
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+        errors.add("percent", _("Enter a whole number from 0 to 100."))
+    errors.raise_if_any()
+    if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+        raise WrongState(
+            _("The task is done or cancelled: it takes no more progress updates."),
+            code="task_closed",
+        )
+    stored = _store_evidence(uploaded) if uploaded is not None else None
+    try:
+        with transaction.atomic():
+            row = TaskProgress.objects.create(
+                task=task, province_id=task.province_id, commune_id=task.commune_id,
+                assignment=None if manager else assignment, note=note, percent=percent,
+                reported_on=timezone.localdate(), created_by=_person(actor),
+                **(stored.columns() if stored else {}),
+            )  # fmt: skip
+            task.percent = percent
+            fields = ["percent", "updated_at"]
+            if task.status == TaskStatus.NOT_STARTED:
+                task.status = TaskStatus.IN_PROGRESS
+                fields.append("status")
+            task.save(update_fields=fields)
+            audit.record(
+                actor=_person(actor), action="reporting.task.progress", obj=row,
+                commune_id=task.commune_id,
+                after={
+                    "task": task.pk, "percent": percent,
+                    "evidence_sha256": stored.sha256 if stored else "",
+                },
+            )  # fmt: skip
+    except BaseException:
+        if stored is not None:
+            evidence_path(stored.path).unlink(missing_ok=True)
+        raise
+    return row
+
+
+# --- evidence files --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Stored:
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    path: str
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "evidence_name": self.name,
+            "evidence_content_type": self.content_type,
+            "evidence_size": self.size,
+            "evidence_sha256": self.sha256,
+            "evidence_path": self.path,
+        }
+
+
+def _uploads_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "steering"
+
+
+def evidence_path(relative: str) -> Path:
+    """The absolute path of a stored evidence file; refuses anything outside its directory."""
+    base = _uploads_dir().resolve()
+    path = (base / relative).resolve()
+    if base not in path.parents:
+        raise ValueError("stored file outside the uploads directory")
+    return path
+
+
+def _safe_name(name: str) -> str:
+    base = Path(unicodedata.normalize("NFC", name or "")).name.replace("\\", "_")
+    base = _UNSAFE.sub("_", base).strip(" ._") or "minh-chung"
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        return base[:150]
+    return f"{stem[: 150 - len(ext) - 1]}.{ext.lower()}"
+
+
+def _looks_like(kind: str, head: bytes, path: Path) -> bool:
+    if kind == "pdf":
+        return head.startswith(b"%PDF-")
+    if kind == "png":
+        return head.startswith(b"\x89PNG\r\n\x1a\n")
+    if kind in ("jpg", "jpeg"):
+        return head.startswith(b"\xff\xd8\xff")
+    if not head.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+    marker = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
+    return "[Content_Types].xml" in names and marker in names
+
+
+def _store_evidence(uploaded: Any) -> _Stored:
+    """Check (extension, first bytes, size) and store an evidence file under a random name."""
+    name = _safe_name(str(getattr(uploaded, "name", "") or ""))
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    if ext not in EVIDENCE_KINDS:
+        raise _refuse(
+            "evidence", _("Only PDF, DOCX, XLSX, PNG and JPEG files are accepted."), "invalid_file"
+        )
+    limit = int(getattr(settings, "STEERING_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES))
+    too_big = _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
+    size = getattr(uploaded, "size", None)
+    if size is not None and size > limit:
+        raise _refuse("evidence", too_big, "too_large")
+    directory = _uploads_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    relative = f"{uuid.uuid4().hex}.{ext}"
+    path = directory / relative
+    digest, written = hashlib.sha256(), 0
+    chunks = uploaded.chunks() if hasattr(uploaded, "chunks") else [uploaded.read()]
+    try:
+        with open(path, "wb") as out:
+            for chunk in chunks:
+                written += len(chunk)
+                if written > limit:
+                    raise _refuse("evidence", too_big, "too_large")
+                digest.update(chunk)
+                out.write(chunk)
+        if written == 0:
+            raise _refuse("evidence", _("The file is empty."), "invalid_file")
+        with open(path, "rb") as stored:
+            head = stored.read(16)
+        if not _looks_like(ext, head, path):
+            message = _("The file's content does not match its type (.%(ext)s).") % {"ext": ext}
+            raise _refuse("evidence", message, "invalid_file")
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return _Stored(name, EVIDENCE_KINDS[ext], written, digest.hexdigest(), relative)
+
+
+# --- emulation rounds and awards -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriterionIn:
+    """A criterion as the form or the API gives it."""
+
+    indicator_code: str
+    weight: int
+    direction: str = Direction.HIGHER
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: Any,
+    unit: AdministrativeUnit,
+    title: str,
+    period_first: date,
+    period_last: date,
+    criteria: Sequence[CriterionIn],
+) -> EmulationRound:
+    """An emulation round of a commune (its villages) or a province (its communes), scored on
+    1–10 public indicators of the catalogue, each with a weight of 1–1000 points."""
+    unit = _owner(unit)
+    require(actor, Action.EMULATION_MANAGE, probe(EmulationRound, unit))
+    errors = _Errors()
+    title = _text(errors, "title", title, TITLE_MAX)
+    _period(errors, period_first, period_last)
+    known = catalogue.by_code()
+    rows: list[CriterionIn] = []
+    if not criteria:
+        errors.add("criteria", _("Add at least one criterion."))
+    elif len(criteria) > MAX_CRITERIA:
+        errors.add("criteria", _("At most %(n)s criteria.") % {"n": MAX_CRITERIA})
+    for criterion in criteria[:MAX_CRITERIA]:
+        indicator = known.get(criterion.indicator_code)
+        # Only public indicators: a ranking is shown to the units it ranks.
+        if indicator is None or not indicator.public:
+            errors.add(
+                "criteria",
+                _("Unknown indicator “%(code)s”.") % {"code": str(criterion.indicator_code)[:80]},
+            )
+        elif any(r.indicator_code == criterion.indicator_code for r in rows):
+            errors.add(
+                "criteria",
+                _("The indicator “%(code)s” is chosen twice.") % {"code": indicator.code},
+            )
+        elif (
+            isinstance(criterion.weight, bool)
+            or not isinstance(criterion.weight, int)
+            or not 1 <= criterion.weight <= MAX_WEIGHT
+        ):
+            errors.add(
+                "criteria",
+                _("A weight is a whole number of points from 1 to %(max)s.") % {"max": MAX_WEIGHT},
+            )
+        elif criterion.direction not in Direction.values:
+            errors.add("criteria", _("Choose whether higher or lower values are better."))
+        else:
+            rows.append(criterion)
+    errors.raise_if_any()
+    keys = _keys(unit)
+    row = EmulationRound.objects.create(
+        **keys, title=title, period_first=period_first, period_last=period_last,
+        created_by=_person(actor),
+    )  # fmt: skip
+    EmulationCriterion.objects.bulk_create(
+        EmulationCriterion(
+            round=row,
+            province_id=keys["province_id"],
+            commune=keys["commune"],
+            position=i,
+            indicator_code=c.indicator_code,
+            weight=c.weight,
+            direction=c.direction,
+        )  # fmt: skip
+        for i, c in enumerate(rows, start=1)
+    )
+    audit.record(
+        actor=_person(actor), action="reporting.emulation.create", obj=row,
+        commune_id=row.commune_id,
+        after={
+            "title": title, "first": period_first, "last": period_last,
+            "criteria": [[c.indicator_code, c.weight, c.direction] for c in rows],
+        },
+    )  # fmt: skip
+    return row
+
+
+# Who gives which certificate (Law 06/2022/QH15): the commune chair the Giấy khen, the province
+# chair the Bằng khen; "other" covers the rest (e.g. a Party committee's Giấy khen).
+_KIND_OF_LEVEL: dict[str, str] = {
+    AdministrativeUnit.Level.COMMUNE: AwardKind.COMMUNE_CERTIFICATE,
+    AdministrativeUnit.Level.PROVINCE: AwardKind.PROVINCE_CERTIFICATE,
+}
+
+
+@transaction.atomic
+def award_create(
+    *,
+    actor: Any,
+    round: EmulationRound,  # noqa: A002 - the domain's word
+    kind: str,
+    decision_number: str,
+    decision_date: date,
+    signer: str,
+    recipient_unit: Village | AdministrativeUnit | None = None,
+    recipient_name: str = "",
+    citation: str = "",
+    kind_other: str = "",
+) -> Award:
+    """An award given after a round: to one of the ranked units (a village of a commune round,
+    a commune of a province round) or to a named collective or person."""
+    require(actor, Action.EMULATION_MANAGE, round)
+    unit = round.unit
+    errors = _Errors()
+    recipient_name = _text(errors, "recipient_name", recipient_name, TITLE_MAX, required=False)
+    citation = _text(errors, "citation", citation, 500, required=False)
+    decision_number = _text(errors, "decision_number", decision_number, 50)
+    signer = _text(errors, "signer", signer, NAME_MAX)
+    kind_other = _text(errors, "kind_other", kind_other, NAME_MAX, required=kind == AwardKind.OTHER)
+    if kind not in AwardKind.values:
+        errors.add("kind", _("Choose a valid kind of award."))
+    elif kind != AwardKind.OTHER and kind != _KIND_OF_LEVEL.get(unit.level):
+        errors.add("kind", _("This certificate is not given at this level."))
+    if not isinstance(decision_date, date):
+        errors.add("decision_date", _("Enter a valid date."))
+    elif decision_date > timezone.localdate():
+        errors.add("decision_date", _("The decision date cannot be in the future."))
+    village: Village | None = None
+    commune: AdministrativeUnit | None = None
+    if recipient_unit is not None:
+        if round.commune_id is not None:
+            if isinstance(recipient_unit, Village) and recipient_unit.commune_id == unit.pk:
+                village = recipient_unit
+        elif (
+            isinstance(recipient_unit, AdministrativeUnit)
+            and recipient_unit.level == AdministrativeUnit.Level.COMMUNE
+            and recipient_unit.parent_id == unit.pk
+        ):
+            commune = recipient_unit
+        if village is None and commune is None:
+            errors.add("recipient_unit", _("Choose a unit ranked in this round."))
+        elif not recipient_name:
+            recipient_name = recipient_unit.name
+    elif not recipient_name:
+        errors.add("recipient_name", _("Choose a unit or write the collective or person."))
+    errors.raise_if_any()
+    award = Award.objects.create(
+        **_keys(unit), round=round, kind=kind, kind_other=kind_other if kind == "other" else "",
+        recipient_village=village, recipient_commune=commune, recipient_name=recipient_name,
+        citation=citation, decision_number=decision_number, decision_date=decision_date,
+        signer=signer, created_by=_person(actor),
+    )  # fmt: skip
+    audit.record(
+        actor=_person(actor), action="reporting.award.create", obj=award,
+        commune_id=award.commune_id,
+        after={
+            "round": round.pk, "kind": kind, "recipient": recipient_name,
+            "decision": decision_number, "decision_date": decision_date,
+        },
+    )  # fmt: skip
+    return award
