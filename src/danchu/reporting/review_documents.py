@@ -65,32 +65,56 @@ PILLARS = {
 }
 UNITS = {"count": "", "vnd": "đồng", "m2": "m²", "workdays": "ngày công", "households": "hộ",
          "rate": "%"}  # fmt: skip
-# The figures in sentences: each is printed when the catalogue has every code it names.
-SENTENCES = (
-    "Công khai {disclosure.items_due} nội dung thuộc diện phải công khai, trong đó "
-    "{disclosure.items_on_time} nội dung công khai đúng thời hạn (đạt {disclosure.on_time_rate}).",
-    "Tiếp nhận và trả lời {disclosure.info_requests} yêu cầu cung cấp thông tin của công dân.",
-    "Tổ chức cho Nhân dân bàn và quyết định {decisions.decided} nội dung, trong đó "
-    "{decisions.passed} nội dung được thông qua; tỷ lệ hộ gia đình tham gia đạt "
-    "{decisions.turnout}.",
-    "Nhân dân tự nguyện đóng góp {contributions.money_received_vnd} đồng, hiến "
-    "{contributions.land_received_m2} m² đất và {contributions.workdays_received} ngày công "
-    "xây dựng công trình, phúc lợi.",
-    "Tiếp nhận {requests.received} đơn khiếu nại, tố cáo, kiến nghị, phản ánh; đã giải quyết "
-    "{requests.resolved} đơn, trong đó {requests.resolved_on_time} đơn đúng thời hạn (đạt "
-    "{requests.on_time_rate}).",
-    "Tổ chức tiếp công dân định kỳ {reception.days_held}/{reception.days_required} ngày theo "
-    "quy định.",
-    "Tổ chức {dialogues.held} cuộc đối thoại với Nhân dân; đã thực hiện "
-    "{dialogues.commitments_fulfilled}/{dialogues.commitments} nội dung đã cam kết.",
-    "Các tổ hòa giải ở cơ sở tiếp nhận {mediation.cases} vụ việc, hòa giải thành "
-    "{mediation.successful} vụ việc (đạt {mediation.success_rate}).",
-    "Ban Thanh tra nhân dân, Ban Giám sát đầu tư của cộng đồng thực hiện "
-    "{oversight.inspections} cuộc kiểm tra, giám sát, đưa ra {oversight.recommendations} kiến "
-    "nghị, trong đó {oversight.recommendations_answered_on_time} kiến nghị được trả lời đúng "
-    "thời hạn.",
-    "Lấy ý kiến Nhân dân về {consultation.held} dự thảo, tiếp nhận {consultation.opinions} ý "
-    "kiến, tiếp thu {consultation.opinions_accepted} ý kiến.",
+# The figures in sentences: for each, the first wording whose codes are all in the catalogue.
+SENTENCES: tuple[tuple[str, ...], ...] = (
+    (
+        "Công khai {disclosure.items_due} nội dung thuộc diện phải công khai, trong đó "
+        "{disclosure.items_on_time} nội dung công khai đúng thời hạn (đạt "
+        "{disclosure.on_time_rate}).",
+    ),
+    ("Tiếp nhận và trả lời {disclosure.info_requests} yêu cầu cung cấp thông tin của công dân.",),
+    (
+        "Tổ chức cho Nhân dân bàn và quyết định {decisions.decided} nội dung, trong đó "
+        "{decisions.passed} nội dung được thông qua; tỷ lệ hộ gia đình tham gia đạt "
+        "{decisions.turnout}.",
+        "Tổ chức cho Nhân dân bàn và quyết định {decisions.decided} nội dung.",
+    ),
+    (
+        "Nhân dân tự nguyện đóng góp {contributions.money_received_vnd} đồng, hiến "
+        "{contributions.land_received_m2} m² đất và {contributions.workdays_received} ngày công "
+        "xây dựng công trình, phúc lợi.",
+        "Nhân dân tự nguyện đóng góp {contributions.money_received_vnd} đồng xây dựng công "
+        "trình, phúc lợi.",
+    ),
+    (
+        "Tiếp nhận {requests.received} đơn khiếu nại, tố cáo, kiến nghị, phản ánh; đã giải quyết "
+        "{requests.resolved} đơn, trong đó {requests.resolved_on_time} đơn đúng thời hạn (đạt "
+        "{requests.on_time_rate}).",
+        "Đã giải quyết {requests.resolved} đơn khiếu nại, tố cáo, kiến nghị, phản ánh, trong đó "
+        "{requests.resolved_on_time} đơn đúng thời hạn (đạt {requests.on_time_rate}).",
+    ),
+    (
+        "Tổ chức tiếp công dân định kỳ {reception.days_held}/{reception.days_required} ngày "
+        "theo quy định.",
+    ),
+    (
+        "Tổ chức {dialogues.held} cuộc đối thoại với Nhân dân; đã thực hiện "
+        "{dialogues.commitments_fulfilled}/{dialogues.commitments} nội dung đã cam kết.",
+    ),
+    (
+        "Các tổ hòa giải ở cơ sở tiếp nhận {mediation.cases} vụ việc, hòa giải thành "
+        "{mediation.successful} vụ việc (đạt {mediation.success_rate}).",
+    ),
+    (
+        "Ban Thanh tra nhân dân, Ban Giám sát đầu tư của cộng đồng thực hiện "
+        "{oversight.inspections} cuộc kiểm tra, giám sát, đưa ra {oversight.recommendations} "
+        "kiến nghị, trong đó {oversight.recommendations_answered_on_time} kiến nghị được trả "
+        "lời đúng thời hạn.",
+    ),
+    (
+        "Lấy ý kiến Nhân dân về {consultation.held} dự thảo, tiếp nhận {consultation.opinions} "
+        "ý kiến, tiếp thu {consultation.opinions_accepted} ý kiến.",
+    ),
 )
 _PLACEHOLDER = re.compile(r"\{([a-z_]+\.[a-z_0-9]+)\}")
 
@@ -121,6 +145,7 @@ class ReviewFacts:
     """Everything the DOCX and the PDF print, computed once from the stored report."""
 
     draft: bool
+    reference: str
     parent_body: str
     issuer_lines: list[str]
     number_line: str
@@ -184,10 +209,11 @@ def _issuer_lines(report: ReviewReport) -> list[str]:
 
 def _sentences(displays: dict[str, str]) -> list[str]:
     out = []
-    for template in SENTENCES:
-        codes = _PLACEHOLDER.findall(template)
-        if codes and all(code in displays for code in codes):
-            out.append(_PLACEHOLDER.sub(lambda m: displays[m.group(1)], template))
+    for wordings in SENTENCES:
+        for template in wordings:
+            if all(code in displays for code in _PLACEHOLDER.findall(template)):
+                out.append(_PLACEHOLDER.sub(lambda m: displays[m.group(1)], template))
+                break
     return out
 
 
@@ -264,6 +290,7 @@ def review_facts(report: ReviewReport, *, public_only: bool = False) -> ReviewFa
     recommendations_heading = f"{next(numbers)}. KIẾN NGHỊ, ĐỀ XUẤT"
     return ReviewFacts(
         draft=not report.is_issued,
+        reference=report.reference,
         parent_body=report.parent_body.upper(),
         issuer_lines=_issuer_lines(report),
         number_line=f"Số: {report.reference}" if report.number is not None
