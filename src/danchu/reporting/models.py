@@ -26,9 +26,9 @@ class ReviewReport(models.Model):
     """
 
     class Kind(models.TextChoices):
-        HALF_YEAR = "half_year", _("half-year review (sơ kết 6 tháng)")
-        ANNUAL = "annual", _("annual review (tổng kết năm)")
-        FIVE_YEAR = "five_year", _("five-year review (tổng kết 5 năm)")
+        HALF_YEAR = "half_year", _("half-year review")
+        ANNUAL = "annual", _("annual review")
+        FIVE_YEAR = "five_year", _("five-year review")
         OTHER = "other", _("other review")
 
     class Status(models.TextChoices):

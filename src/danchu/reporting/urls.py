@@ -3,5 +3,7 @@ back office (/quan-ly/chi-dao/…)."""
 
 from django.urls import URLPattern, URLResolver
 
+from danchu.reporting.review_urls import urlpatterns as review_urlpatterns
+
 app_name = "reporting"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [*review_urlpatterns]
