@@ -16,8 +16,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from danchu.accounts.permissions import Action, can, get_for_actor, restrict
+from danchu.core.errors import NotFound, PermissionDenied
 from danchu.core.indicators import Indicator
 from danchu.core.text import fold_vi
 from danchu.reporting import catalogue, selectors, steering_selectors
@@ -30,6 +32,8 @@ __all__ = [
     "CHILD_CODES",
     "SNAPSHOT_VERSION",
     "compute_snapshot",
+    "probe",
+    "unit_for_actor",
     "display",
     "public_view",
     "report_period",
@@ -52,6 +56,34 @@ CHILD_CODES = (
     "mediation.cases",
 )
 MAX_CHILD_COLUMNS = 6
+
+
+def probe(unit: AdministrativeUnit) -> ReviewReport:
+    """An unsaved report of ``unit``: what the permission layer judges before one exists."""
+    if unit.level == AdministrativeUnit.Level.COMMUNE:
+        return ReviewReport(unit=unit, commune=unit, province_id=unit.parent_id)
+    return ReviewReport(unit=unit, province=unit)
+
+
+def unit_for_actor(actor: Any, level: str, code: str, action: Action) -> AdministrativeUnit:
+    """The 2025 commune (``level="xa"``) or province (``"tinh"``) with ``code`` whose reports
+    the actor may ``action``: 404 when it is missing or outside every scope the actor reads
+    reviews in, 403 when readable but not for ``action``."""
+    level_value = (
+        AdministrativeUnit.Level.COMMUNE if level == "xa" else AdministrativeUnit.Level.PROVINCE
+    )
+    unit = (
+        AdministrativeUnit.objects.filter(
+            era=AdministrativeUnit.Era.CURRENT, level=level_value, code=code
+        )
+        .select_related("parent")
+        .first()
+    )
+    if unit is None or not can(actor, Action.REVIEW_VIEW, probe(unit)):
+        raise NotFound(_("Not found."), code="not_found")
+    if not can(actor, action, probe(unit)):
+        raise PermissionDenied(_("You are not allowed to do this."), code="forbidden")
+    return unit
 
 
 def reviews_of_unit(actor: Any, unit: AdministrativeUnit) -> QuerySet[ReviewReport]:

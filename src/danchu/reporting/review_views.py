@@ -34,7 +34,7 @@ from danchu.reporting.review_forms import IssueForm, ReviewCreateForm, ReviewTex
 from danchu.territory.models import AdministrativeUnit
 from danchu.web.forms import add_application_error
 from danchu.web.views.backoffice import backoffice_view
-from danchu.web.views.common import commune_for, paginate
+from danchu.web.views.common import paginate
 
 __all__ = [
     "review_create",
@@ -47,30 +47,8 @@ __all__ = [
 ]
 
 
-def _probe(unit: AdministrativeUnit) -> ReviewReport:
-    """An unsaved report of ``unit``: what the permission layer judges before one exists."""
-    if unit.level == AdministrativeUnit.Level.COMMUNE:
-        return ReviewReport(unit=unit, commune=unit, province_id=unit.parent_id)
-    return ReviewReport(unit=unit, province=unit)
-
-
 def _unit(request: HttpRequest, level: str, code: str, action: Action) -> AdministrativeUnit:
-    """The commune or province with ``code`` if the person may do ``action`` on its reports
-    (404 otherwise, as for another commune's rows)."""
-    if level == "xa":
-        unit = commune_for(request, code, Action.REVIEW_VIEW)
-    else:
-        found = AdministrativeUnit.objects.filter(
-            era=AdministrativeUnit.Era.CURRENT, level=AdministrativeUnit.Level.PROVINCE, code=code
-        ).first()
-        if found is None or not can(request.user, Action.REVIEW_VIEW, _probe(found)):
-            raise Http404
-        unit = found
-    if not can(request.user, action, _probe(unit)):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
-    return unit
+    return selectors.unit_for_actor(request.user, level, code, action)
 
 
 def _list_url(report: ReviewReport) -> str:
@@ -86,7 +64,7 @@ def review_list(request: HttpRequest, level: str, code: str) -> HttpResponse:
     page = paginate(request, selectors.reviews_of_unit(request.user, unit))
     context = {
         "unit": unit, "level": level, "page_obj": page,
-        "may_create": can(request.user, Action.REVIEW_WRITE, _probe(unit)),
+        "may_create": can(request.user, Action.REVIEW_WRITE, selectors.probe(unit)),
     }  # fmt: skip
     return render(request, "reporting/review_list.html", context)
 
