@@ -128,6 +128,7 @@ def official_token(db, wsgi_in_test_transaction):
     _seed_oversight(commune, villages, user, other)
     _seed_elections(villages, user)
     _seed_consultations(commune, user)
+    _seed_reviews(commune, user)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -373,6 +374,15 @@ def _seed_consultations(commune, official):
     services.synthesis_publish(actor=official, consultation=answered)
     burdening = open_consultation(official, commune, category=8, forms=["dialogue"])
     services.affected_citizen_add(actor=official, consultation=burdening, name="Lê Văn Cường")
+
+
+def _seed_reviews(commune, official):
+    """Review reports: id 1 (the schema's example) a draft half-year review of the commune."""
+    from danchu.reporting import reviews
+    from danchu.reporting.periods import Period
+
+    reviews.review_create(actor=official, unit=commune, kind="half_year",
+                          period=Period.half(2026, 1))  # fmt: skip
 
 
 @schema.parametrize()
