@@ -351,6 +351,7 @@ class _ReviewDocx(StateDocx):
         stamp = self.report.issued_at or self.report.figures_at
         if stamp is not None:
             self.doc.core_properties.created = self.doc.core_properties.modified = stamp
+        self._page_numbers()
         if facts.draft:
             self.paragraph(self.doc, DRAFT_MARK, size=14, bold=True, align="right")
         self._header()
@@ -395,6 +396,20 @@ class _ReviewDocx(StateDocx):
         self.paragraph(self.doc)
         self._footer()
         return self.to_bytes()
+
+    def _page_numbers(self) -> None:
+        """Annex I: Arabic page numbers centred in the top margin, not on the first page."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        section = self.doc.sections[0]
+        section.different_first_page_header_footer = True
+        paragraph = self.paragraph(section.header, "1", size=13, first=True)
+        run = paragraph.runs[0]._r
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), "PAGE")
+        run.addprevious(field)
+        field.append(run)  # the run (Times New Roman, 13 pt) shows the field's value
 
     def _header(self) -> None:
         facts = self.facts

@@ -120,6 +120,9 @@ def test_issued_docx_has_the_state_format(fake_facts, can_loc, can_loc_chair):
     assert "CHỦ TỊCH" in texts
     assert "Nguyễn Văn An" in texts
     assert document.sections[0].left_margin.mm == pytest.approx(30, abs=0.1)
+    # Page numbers in the top margin, not on the first page (Annex I).
+    assert document.sections[0].different_first_page_header_footer
+    assert 'w:instr="PAGE"' in document.sections[0].header._element.xml
     assert document.styles["Normal"].font.name == "Times New Roman"
 
 

@@ -171,3 +171,27 @@ def test_list_queries_do_not_grow(fake_facts, client, chair, commune):
         _draft(chair, commune)
     assert count() == few
     assert few <= 12
+
+
+def test_detail_queries_do_not_grow_with_the_villages(fake_facts, client, chair, commune):
+    from danchu.territory.tests.factories import CommuneFactory, VillageFactory
+
+    client.force_login(chair)
+
+    def count(report) -> int:
+        url = reverse("reporting:review_detail", args=[report.pk])
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    VillageFactory(commune=commune)
+    small = count(_draft(chair, commune))
+    bigger = CommuneFactory(parent=commune.parent)
+    for _ in range(25):
+        VillageFactory(commune=bigger)
+    big_chair = RoleAssignmentFactory(commune=bigger, role=Role.COMMUNE_CHAIR).user
+    big = _draft(big_chair, bigger)
+    assert len(big.snapshot["children"]) == 25
+    client.force_login(big_chair)
+    assert count(big) == small
+    assert small <= 10
