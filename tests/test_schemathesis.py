@@ -84,6 +84,10 @@ STATE_DEPENDENT = {
     "POST /api/v1/consultations/{consultation_id}/matter",
     # Opinion map: a statement's text is judged once its spaces are trimmed (empty, > 400).
     "POST /api/v1/consultations/{consultation_id}/statements",
+    # Review reports: the period must fit the kind and have started; issuing needs the
+    # signer's name and a date not in the future, not before the period nor the last report.
+    "POST /api/v1/communes/{code}/reviews",
+    "POST /api/v1/reviews/{review_id}/issue",
 }
 
 

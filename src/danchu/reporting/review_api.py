@@ -10,7 +10,7 @@ served by the back-office pages; the API lists their addresses.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -20,8 +20,11 @@ from danchu.accounts.permissions import Action
 from danchu.api.auth import actor_of
 from danchu.api.schemas import MAX_PK, PageParams, paginate, with_errors
 from danchu.core.documents import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
+from danchu.core.errors import ValidationFailed
 from danchu.reporting import review_selectors as selectors
+from danchu.reporting import reviews
 from danchu.reporting.models import ReviewReport
+from danchu.reporting.periods import Period, PeriodError
 from danchu.territory.schemas import CODE_PATTERN
 
 __all__ = ["router"]
@@ -111,6 +114,18 @@ class ReviewReportDetailOut(ReviewReportOut):
     documents: list[ReviewDocumentOut]
 
 
+class ReviewCreateIn(Schema):
+    kind: Literal["half_year", "annual", "five_year", "other"]
+    period: str = Field(
+        ..., max_length=40, examples=["2026-H1"],
+        description="2026-H1, 2026, 2021-2026, 2026-Q2, 2026-05 or 2026-01-01..2026-06-30.",
+    )  # fmt: skip
+
+
+class ReviewIssueIn(Schema):
+    issued_on: date | None = Field(None, description="Empty: today.")
+
+
 def _out(report: ReviewReport) -> dict[str, Any]:
     return {
         "id": report.pk, "unit_code": report.unit.code, "unit_name": report.unit.name,
@@ -170,6 +185,26 @@ def review_list_commune(
     return _list(request, "xa", code, page)
 
 
+@router.post(
+    "/communes/{code}/reviews",
+    response=with_errors({201: ReviewReportDetailOut}),
+    operation_id="review_create_commune",
+)
+def review_create_commune(
+    request: HttpRequest, payload: ReviewCreateIn, code: str = CodePath
+) -> tuple[int, dict[str, Any]]:
+    """A draft review of the commune with the figures computed now (REVIEW_WRITE); 422 with a
+    field error for a period that cannot be read or does not fit the kind."""
+    actor = actor_of(request)
+    unit = selectors.unit_for_actor(actor, "xa", code, Action.REVIEW_WRITE)
+    try:
+        period = Period.parse(payload.period)
+    except PeriodError as error:
+        raise ValidationFailed(str(error), fields={"period": [str(error)]}) from error
+    report = reviews.review_create(actor=actor, unit=unit, kind=payload.kind, period=period)
+    return 201, _detail(report, public_only=selectors.public_view(actor, report))
+
+
 @router.get(
     "/provinces/{code}/reviews",
     response=with_errors({200: ReviewReportPage}),
@@ -191,6 +226,22 @@ def review_get(request: HttpRequest, review_id: int = IdPath) -> dict[str, Any]:
     """One report with its text and its figures snapshot (frozen once issued)."""
     actor = actor_of(request)
     report = selectors.review_get(actor, review_id)
+    return _detail(report, public_only=selectors.public_view(actor, report))
+
+
+@router.post(
+    "/reviews/{review_id}/issue",
+    response=with_errors({200: ReviewReportDetailOut}),
+    operation_id="review_issue",
+)
+def review_issue(
+    request: HttpRequest, payload: ReviewIssueIn, review_id: int = IdPath
+) -> dict[str, Any]:
+    """Number, date and freeze the report (REVIEW_ISSUE); 409 once issued, 422 for a date in
+    the future, before the period, or before the issuer's last report of the year."""
+    actor = actor_of(request)
+    report = selectors.review_get(actor, review_id, Action.REVIEW_ISSUE)
+    report = reviews.review_issue(actor=actor, report=report, issued_on=payload.issued_on)
     return _detail(report, public_only=selectors.public_view(actor, report))
 
 

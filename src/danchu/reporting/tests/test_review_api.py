@@ -65,3 +65,30 @@ def test_province_list(fake_facts, client, commune):
     listed = client.get(f"/api/v1/provinces/{province.code}/reviews").json()
     assert [item["id"] for item in listed["items"]] == [report.pk]
     assert client.get(f"/api/v1/communes/{commune.code}/reviews").json()["count"] == 0
+
+
+def test_create_and_issue(fake_facts, client, chair, official, commune):
+    client.force_login(official)
+    url = f"/api/v1/communes/{commune.code}/reviews"
+    bad = client.post(url, {"kind": "half_year", "period": "2026-H3"},
+                      content_type="application/json")  # fmt: skip
+    assert bad.status_code == 422
+    assert "period" in bad.json()["fields"]
+    mismatch = client.post(url, {"kind": "annual", "period": "2026-H1"},
+                           content_type="application/json")  # fmt: skip
+    assert mismatch.status_code == 422
+    assert "period" in mismatch.json()["fields"]
+    created = client.post(url, {"kind": "half_year", "period": "2026-H1"},
+                          content_type="application/json")  # fmt: skip
+    assert created.status_code == 201
+    review_id = created.json()["id"]
+    issue = f"/api/v1/reviews/{review_id}/issue"
+    refused = client.post(issue, {"issued_on": "2026-07-01"}, content_type="application/json")
+    assert refused.status_code == 403  # an official does not issue
+    ReviewReport.objects.filter(pk=review_id).update(signer_name="Nguyễn Văn An")
+    client.force_login(chair)
+    issued = client.post(issue, {"issued_on": "2026-07-01"}, content_type="application/json")
+    assert issued.status_code == 200
+    assert issued.json()["reference"] == "01/BC-UBND"
+    again = client.post(issue, {"issued_on": "2026-07-01"}, content_type="application/json")
+    assert again.status_code == 409
