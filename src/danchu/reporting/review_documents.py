@@ -335,6 +335,14 @@ def _recipient_line(line: str, last: bool) -> str:
 # ---------------------------------------------------------------------------------------------
 # DOCX
 
+# Elements of w:pPr that come after w:shd (ECMA-376 CT_PPrBase order).
+_AFTER_SHD = (
+    "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
 _ROW_WIDTHS = (12.0, 73.0, 20.0, 30.0, 30.0)
 _TASK_WIDTHS = (10.0, 60.0, 40.0, 22.0, 33.0)
 
@@ -515,7 +523,8 @@ class _ReviewDocx(StateDocx):
                 shading = OxmlElement("w:shd")
                 for key, val in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", "4F6D8F")):
                     shading.set(qn(key), val)
-                paragraph._p.get_or_add_pPr().append(shading)
+                # The schema fixes the order of w:pPr's children (Word refuses another).
+                paragraph._p.get_or_add_pPr().insert_element_before(shading, *_AFTER_SHD)
             self.paragraph(value, bar.display, size=11, align="left", first=True)
         self.paragraph(self.doc)
 

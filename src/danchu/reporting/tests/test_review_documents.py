@@ -205,3 +205,15 @@ def _pdf_bytes(pdf: bytes) -> bytes:
         except zlib.error:
             continue
     return b"\n".join(chunks)
+
+
+def test_chart_shading_sits_where_the_schema_puts_it(fake_facts, can_loc, can_loc_chair):
+    """w:shd before w:ind and w:jc in w:pPr (ECMA-376 order): Word refuses a file otherwise."""
+    report = _report(fake_facts, can_loc, can_loc_chair, issue=True)
+    document = _docx(review_docx(report))
+    shaded = [p for p in document.element.body.iter() if p.tag.endswith("}pPr")
+              and any(c.tag.endswith("}shd") for c in p)]  # fmt: skip
+    assert len(shaded) == 2  # one bar per village with a value
+    for ppr in shaded:
+        names = [c.tag.rsplit("}", 1)[1] for c in ppr]
+        assert names.index("shd") < names.index("ind") < names.index("jc")
