@@ -100,6 +100,10 @@ STATE_DEPENDENT = {
     "POST /api/v1/{level}/{code}/emulation-rounds",
     "POST /api/v1/emulation-rounds/{round_id}/awards",
     "GET /api/v1/{level}/{code}/awards",
+    # Review reports: the period must fit the kind and have started; issuing needs the
+    # signer's name and a date not in the future, not before the period nor the last report.
+    "POST /api/v1/communes/{code}/reviews",
+    "POST /api/v1/reviews/{review_id}/issue",
 }
 
 
@@ -145,6 +149,7 @@ def official_token(db, wsgi_in_test_transaction):
     _seed_elections(villages, user)
     _seed_consultations(commune, user)
     _seed_steering(commune, villages, user, other)
+    _seed_reviews(commune, user)
     _token, raw = api_token_create(actor=user, user=user, name="fuzz")
     return raw
 
@@ -436,6 +441,15 @@ def _superuser():
     from danchu.accounts.tests.factories import UserFactory
 
     return UserFactory(is_superuser=True)
+
+
+def _seed_reviews(commune, official):
+    """Review reports: id 1 (the schema's example) a draft half-year review of the commune."""
+    from danchu.reporting import reviews
+    from danchu.reporting.periods import Period
+
+    reviews.review_create(actor=official, unit=commune, kind="half_year",
+                          period=Period.half(2026, 1))  # fmt: skip
 
 
 @schema.parametrize()

@@ -19,6 +19,13 @@ class ReportingConfig(AppConfig):
         from danchu.reporting.steering import register_scopes
 
         register_scopes()
+        from danchu.accounts.permissions import register_scope
+
+        # Review reports: a commune's report sits in its commune and province; a province's
+        # report only in its province (commune-scoped roles do not see it).
+        register_scope(
+            "reporting.reviewreport", {"province": "province_id", "commune": "commune_id"}
+        )
 
     def load_demo(self, commune: Any, *, seed: int, stdout: Any) -> None:
         """``danchu demo``: historical figures, steering plans and awards, then the reviews."""
