@@ -293,10 +293,7 @@ def _lock_village_for_vote(matter_village: MatterVillage, household_id: int) -> 
     the state the lock protects. SQLite's IMMEDIATE transactions serialise every writer."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {selectors.table(MatterVillage)} WHERE id = %s FOR SHARE",  # noqa: S608
-                [matter_village.pk],
-            )
+            cursor.execute(_village_share_sql(connection.vendor), [matter_village.pk])
     with connection.cursor() as cursor:
         cursor.execute(
             _vote_lock_sql(connection.vendor), [household_id, household_id, matter_village.pk]
@@ -311,6 +308,11 @@ def _lock_village_for_vote(matter_village: MatterVillage, household_id: int) -> 
     else:
         eligible = eligible_households(mv).filter(pk=household_id).exists()
     return VoteLock(mv, eligible, vote_id, vote_channel)
+
+
+@cache
+def _village_share_sql(vendor: str) -> str:
+    return f"SELECT 1 FROM {selectors.table(MatterVillage)} WHERE id = %s FOR SHARE"  # noqa: S608
 
 
 @cache
@@ -1399,17 +1401,11 @@ def _save_online_vote(
     now = adapt_datetime(timezone.now())
     person = _person(actor)
     cast_by = person.pk if person is not None else None
-    q = connection.ops.quote_name
     row = None
     if lock.vote_id is None:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {selectors.table(Vote)} ({q('commune_id')}, {q('matter_id')}, "  # noqa: S608
-                f"{q('matter_village_id')}, {q('household_id')}, {q('option_id')}, "
-                f"{q('channel')}, {q('other_opinion')}, {q('cast_by_id')}, {q('cast_at')}, "
-                f"{q('changed_at')}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                f"ON CONFLICT ({q('commune_id')}, {q('matter_id')}, {q('household_id')}) "
-                f"DO NOTHING RETURNING {_VOTE_RETURNING.sql()}",
+                _vote_insert_sql(connection.vendor),
                 [mv.commune_id, mv.matter_id, mv.pk, household_id, option.pk,
                  Vote.Channel.ONLINE, other_opinion, cast_by, now, now],
             )  # fmt: skip
@@ -1419,10 +1415,7 @@ def _save_online_vote(
     elif lock.vote_channel == Vote.Channel.ONLINE:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {selectors.table(Vote)} SET {q('option_id')} = %s, "  # noqa: S608
-                f"{q('other_opinion')} = %s, {q('cast_by_id')} = %s, {q('changed_at')} = %s "
-                f"WHERE {q('id')} = %s AND {q('channel')} = %s "
-                f"RETURNING {_VOTE_RETURNING.sql()}",
+                _vote_update_sql(connection.vendor),
                 [option.pk, other_opinion, cast_by, now, lock.vote_id, Vote.Channel.ONLINE],
             )
             row = cursor.fetchone()
@@ -1432,6 +1425,32 @@ def _save_online_vote(
         actor=actor, mv=mv, household_id=household_id, option=option,
         channel=Vote.Channel.ONLINE, other_opinion=other_opinion,
     )  # fmt: skip
+
+
+@cache
+def _vote_insert_sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+    return (
+        f"INSERT INTO {selectors.table(Vote)} ({q('commune_id')}, {q('matter_id')}, "  # noqa: S608
+        f"{q('matter_village_id')}, {q('household_id')}, {q('option_id')}, {q('channel')}, "
+        f"{q('other_opinion')}, {q('cast_by_id')}, {q('cast_at')}, {q('changed_at')}) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        # The target is the unique constraint vote_one_per_household: only that conflict is
+        # ignored, any other constraint still fails.
+        f"ON CONFLICT ({q('commune_id')}, {q('matter_id')}, {q('household_id')}) "
+        f"DO NOTHING RETURNING {_VOTE_RETURNING.sql()}"
+    )
+
+
+@cache
+def _vote_update_sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+    return (
+        f"UPDATE {selectors.table(Vote)} SET {q('option_id')} = %s, "  # noqa: S608
+        f"{q('other_opinion')} = %s, {q('cast_by_id')} = %s, {q('changed_at')} = %s "
+        f"WHERE {q('id')} = %s AND {q('channel')} = %s "
+        f"RETURNING {_VOTE_RETURNING.sql()}"
+    )
 
 
 def _finish_ballot(
