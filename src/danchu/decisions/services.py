@@ -286,14 +286,16 @@ def _lock_village_for_vote(matter_village: MatterVillage, household_id: int) -> 
     the household may vote in it and the household's vote if it has one — in one statement
     (quality bar P7).
 
-    Votes only need the village not to be counted under them: on PostgreSQL they take a shared
-    lock (``FOR SHARE``), which the closing's ``FOR NO KEY UPDATE`` waits for, but which lets
-    the votes of one village run side by side (one vote per household is the unique
-    constraint's job). The read comes after the lock, in its own statement, so that it sees
-    the state the lock protects. SQLite's IMMEDIATE transactions serialise every writer."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_village_share_sql(connection.vendor), [matter_village.pk])
+    Votes only need the village not to be counted under them: on PostgreSQL the read takes a
+    shared lock on the village row (``FOR SHARE OF mv``), which the closing's ``FOR NO KEY
+    UPDATE`` waits for, but which lets the votes of one village run side by side (one vote per
+    household is the unique constraint's job). Read and lock are one statement (one round trip
+    fewer, quality bar P7): had the read waited for a closing, PostgreSQL returns the village
+    row as the closing left it (counted: the vote is refused) but the joined rows as they were
+    when the read began — the matter's state, which the village's answers for, and the
+    household's vote, which the insert or update re-checks against the unique constraint (a
+    stale answer falls back to :func:`_save_vote`). SQLite's IMMEDIATE transactions serialise
+    every writer."""
     with connection.cursor() as cursor:
         cursor.execute(
             _vote_lock_sql(connection.vendor), [household_id, household_id, matter_village.pk]
@@ -311,11 +313,6 @@ def _lock_village_for_vote(matter_village: MatterVillage, household_id: int) -> 
 
 
 @cache
-def _village_share_sql(vendor: str) -> str:
-    return f"SELECT 1 FROM {selectors.table(MatterVillage)} WHERE id = %s FOR SHARE"  # noqa: S608
-
-
-@cache
 def _vote_lock_sql(vendor: str) -> str:
     q = connection.ops.quote_name
     mv, matter = selectors.VOTE_MV, selectors.VOTE_MATTER
@@ -329,7 +326,7 @@ def _vote_lock_sql(vendor: str) -> str:
         # The unique constraint's columns (commune, matter, household): its index finds the row.
         f"LEFT JOIN {selectors.table(Vote)} v ON v.{q('commune_id')} = mv.{q('commune_id')} "
         f"AND v.{q('matter_id')} = mv.{q('matter_id')} AND v.{q('household_id')} = %s "
-        f"WHERE mv.{q('id')} = %s"
+        f"WHERE mv.{q('id')} = %s" + (" FOR SHARE OF mv" if vendor == "postgresql" else "")
     )
 
 

@@ -259,3 +259,35 @@ def test_an_online_vote_after_a_paper_ballot_is_a_conflict(commune, official):
     assert refused.value.code == "already_voted"
     assert Vote.objects.get(matter=matter).channel == Vote.Channel.BALLOT
     assert VoteConflict.objects.filter(matter=matter, household=voter).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_that_waited_for_the_closing_is_refused(commune, official):
+    """The locked read waits for a closing that holds the village; once the closing commits it
+    sees the village counted and the vote is refused — never added to a sealed tally."""
+    village = make_village(commune, households=4)
+    matter, mv = _online_matter(official, village)
+    user = representative(households_of(village)[0])
+    locked, release = threading.Event(), threading.Event()
+
+    def closing() -> None:
+        try:
+            with transaction.atomic():
+                list(MatterVillage.objects.select_for_update(no_key=True).filter(pk=mv.pk))
+                locked.set()
+                release.wait(timeout=30)
+                MatterVillage.objects.filter(pk=mv.pk).update(status=MatterVillage.Status.COUNTED)
+                type(matter).objects.filter(pk=matter.pk).update(status="closed")
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=closing)
+    thread.start()
+    assert locked.wait(timeout=30)
+    threading.Timer(0.5, release.set).start()  # the vote below starts, then waits for it
+    with pytest.raises(ApplicationError) as refused:
+        services.vote_cast(actor=user, matter_village=mv, option=option(matter, "approve"))
+    thread.join(timeout=30)
+    assert refused.value.code in {"village_counted", "matter_closed"}
+    assert not Vote.objects.filter(matter=matter).exists()
