@@ -619,10 +619,10 @@ def _run(
     from django.db import connections
 
     database = settings.DATABASES["default"]
+    engine = str(database["ENGINE"]).rsplit(".", 1)[-1]
     print(
         f"server: gunicorn, {args.workers} sync workers, DEBUG off, {HOST}:{port}, "
-        f"{database['ENGINE'].rsplit('.', 1)[-1]} CONN_MAX_AGE {database.get('CONN_MAX_AGE', 0)}"
-        f"; votes: "
+        f"{engine} CONN_MAX_AGE {database.get('CONN_MAX_AGE', 0)}; votes: "
         f"{len(bench.tokens)} households × {args.submissions} submissions per round; floor: "
         f"GET {FLOOR} for {args.duration:g} s before and after"
     )
