@@ -88,9 +88,15 @@ def _pg_admin(admin_url: str, name: str, *, create: bool, clobber: bool = False)
             conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def _environment(data_dir: Path, database_url: str | None) -> dict[str, str]:
-    """Production-like settings (DEBUG off) with throw-away keys; the bench URLs."""
+def _environment(
+    data_dir: Path, database_url: str | None, conn_max_age: int | None = None
+) -> dict[str, str]:
+    """Production-like settings (DEBUG off) with throw-away keys; the bench URLs; persistent
+    database connections for ``conn_max_age`` seconds (None: the production settings')."""
     env = dict(os.environ)
+    env.pop("DANCHU_BENCH_CONN_MAX_AGE", None)
+    if conn_max_age is not None:
+        env["DANCHU_BENCH_CONN_MAX_AGE"] = str(conn_max_age)
     env.pop("DANCHU_DEBUG", None)
     env.pop("DATABASE_URL", None)
     if database_url:
@@ -528,6 +534,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per floor measure")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--conn-max-age", type=int, default=60,
+        help="CONN_MAX_AGE of the server's database connection, in seconds (PostgreSQL's "
+        "production value; SQLite's production settings have 0: pass -1 to keep them)",
+    )  # fmt: skip
     parser.add_argument("--pg-database", default="danchu_bench_votes")
     parser.add_argument("--clobber", action="store_true", help="drop an existing bench database")
     parser.add_argument(
@@ -540,10 +551,11 @@ def main() -> int:
         10 <= args.households <= 5000 and 1 <= args.submissions <= 64
         and all(1 <= c <= 128 for c in levels) and 1 <= args.workers <= 8
         and 0.5 <= args.duration <= 60 and 1 <= args.repeat <= 9
+        and -1 <= args.conn_max_age <= 600
     ):  # fmt: skip
         parser.error(
             "keep it bounded: households 10–5000, submissions 1–64, concurrency 1–128, "
-            "workers 1–8, duration 0.5–60 s, repeat 1–9"
+            "workers 1–8, duration 0.5–60 s, repeat 1–9, conn-max-age -1–600"
         )
 
     database_url = os.environ.get("DATABASE_URL")
@@ -554,7 +566,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="danchu-bench-votes-"))
     server: subprocess.Popen[bytes] | None = None
     try:
-        env = _environment(work, database_url)
+        conn_max_age = None if args.conn_max_age < 0 else args.conn_max_age
+        env = _environment(work, database_url, conn_max_age)
         (work / "static").mkdir()
         _setup(env)
         from django.core.management import call_command
@@ -602,10 +615,14 @@ def _run(
     levels: list[int],
     args: argparse.Namespace,
 ) -> int:
+    from django.conf import settings
     from django.db import connections
 
+    database = settings.DATABASES["default"]
+    engine = str(database["ENGINE"]).rsplit(".", 1)[-1]
     print(
-        f"server: gunicorn, {args.workers} sync workers, DEBUG off, {HOST}:{port}; votes: "
+        f"server: gunicorn, {args.workers} sync workers, DEBUG off, {HOST}:{port}, "
+        f"{engine} CONN_MAX_AGE {database.get('CONN_MAX_AGE', 0)}; votes: "
         f"{len(bench.tokens)} households × {args.submissions} submissions per round; floor: "
         f"GET {FLOOR} for {args.duration:g} s before and after"
     )

@@ -418,11 +418,14 @@ def vote_cast(request: HttpRequest, payload: VoteIn, matter_village_id: int = Id
     vote closes. A household already counted another way: 409 ``already_voted`` (Law 10/2022
     Art. 19(3): one vote per household)."""
     actor = actor_of(request)
-    mv = _matter_village(actor, matter_village_id)
+    # The matter village, its matter and the chosen option in one read (quality bar P7).
+    found = selectors.vote_target(matter_village_id, payload.option_id)
+    if found is None:
+        raise _not_found()
+    mv, option = found
+    if mv.matter.status not in PUBLIC_STATUSES and not can(actor, Action.MATTER_VIEW, mv.matter):
+        raise _not_found()
     _own_household(actor, mv)  # who may vote here, before looking at the input
-    option = (
-        Option.objects.filter(pk=payload.option_id, matter_id=mv.matter_id).order_by("pk").first()
-    )
     if option is None:
         raise ValidationFailed(
             _("Please correct the errors below."),

@@ -30,16 +30,18 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danchu.accounts.permissions import Action, can, require
 from danchu.core import audit
 from danchu.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from danchu.core.rows import Columns, adapt_datetime
 from danchu.core.text import fold_vi, normalize_spaces
 from danchu.decisions import rules, selectors
 from danchu.decisions.models import (
@@ -270,32 +272,62 @@ def _lock_village(matter_village: MatterVillage) -> MatterVillage:
     )
 
 
-def _lock_village_for_vote(
-    matter_village: MatterVillage, household_id: int
-) -> tuple[MatterVillage, bool]:
-    """The village, locked against the closing, with its matter (for the state checks) and
-    whether the household may vote in it (quality bar P7).
+class VoteLock(NamedTuple):
+    """What an online vote reads once it holds the village (:func:`_lock_village_for_vote`)."""
 
-    Votes only need the village not to be counted under them: on PostgreSQL they take a shared
-    lock (``FOR SHARE``), which the closing's ``FOR NO KEY UPDATE`` waits for, but which lets
-    the votes of one village run side by side (one vote per household is the unique
-    constraint's job). The read comes after the lock, in its own statement, so that it sees
-    the state the lock protects. SQLite's IMMEDIATE transactions serialise every writer."""
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(MatterVillage._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [matter_village.pk])  # noqa: S608
-    in_snapshot = EligibleHousehold.objects.filter(
-        matter_village_id=OuterRef("pk"), household_id=household_id
-    )
-    mv = (
-        MatterVillage.objects.select_related("matter")
-        .annotate(household_in_snapshot=Exists(in_snapshot))
-        .get(pk=matter_village.pk)
-    )
+    mv: MatterVillage  # with its matter
+    eligible: bool  # whether the household votes in this village
+    vote_id: int | None  # the household's vote on this matter, if it has one
+    vote_channel: str | None
+
+
+def _lock_village_for_vote(matter_village: MatterVillage, household_id: int) -> VoteLock:
+    """The village, locked against the closing, with its matter (for the state checks), whether
+    the household may vote in it and the household's vote if it has one — in one statement
+    (quality bar P7).
+
+    Votes only need the village not to be counted under them: on PostgreSQL the read takes a
+    shared lock on the village row (``FOR SHARE OF mv``), which the closing's ``FOR NO KEY
+    UPDATE`` waits for, but which lets the votes of one village run side by side (one vote per
+    household is the unique constraint's job). Read and lock are one statement (one round trip
+    fewer, quality bar P7): had the read waited for a closing, PostgreSQL returns the village
+    row as the closing left it (counted: the vote is refused) but the joined rows as they were
+    when the read began — the matter's state, which the village's answers for, and the
+    household's vote, which the insert or update re-checks against the unique constraint (a
+    stale answer falls back to :func:`_save_vote`). SQLite's IMMEDIATE transactions serialise
+    every writer."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _vote_lock_sql(connection.vendor), [household_id, household_id, matter_village.pk]
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise MatterVillage.DoesNotExist
+    mv = selectors.vote_matter_village(row)
+    in_snapshot, vote_id, vote_channel = row[-3:]
     if mv.eligibility_frozen:
-        return mv, bool(mv.household_in_snapshot)  # type: ignore[attr-defined]
-    return mv, eligible_households(mv).filter(pk=household_id).exists()
+        eligible = bool(in_snapshot)
+    else:
+        eligible = eligible_households(mv).filter(pk=household_id).exists()
+    return VoteLock(mv, eligible, vote_id, vote_channel)
+
+
+@cache
+def _vote_lock_sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+    mv, matter = selectors.VOTE_MV, selectors.VOTE_MATTER
+    return (
+        f"SELECT {mv.sql()}, {matter.sql()}, "  # noqa: S608 - names only, values are parameters
+        f"EXISTS (SELECT 1 FROM {selectors.table(EligibleHousehold)} e "
+        f"WHERE e.{q('matter_village_id')} = mv.{q('id')} AND e.{q('household_id')} = %s), "
+        f"v.{q('id')}, v.{q('channel')} "
+        f"FROM {selectors.table(MatterVillage)} mv "
+        f"INNER JOIN {selectors.table(Matter)} m ON m.{q('id')} = mv.{q('matter_id')} "
+        # The unique constraint's columns (commune, matter, household): its index finds the row.
+        f"LEFT JOIN {selectors.table(Vote)} v ON v.{q('commune_id')} = mv.{q('commune_id')} "
+        f"AND v.{q('matter_id')} = mv.{q('matter_id')} AND v.{q('household_id')} = %s "
+        f"WHERE mv.{q('id')} = %s" + (" FOR SHARE OF mv" if vendor == "postgresql" else "")
+    )
 
 
 def _matter_villages(matter: Matter) -> list[MatterVillage]:
@@ -1350,6 +1382,74 @@ def _save_vote(
     return conflict, False
 
 
+_VOTE_RETURNING = Columns(Vote, None)
+
+
+def _save_online_vote(
+    *, actor: Any, lock: VoteLock, household_id: int, option: Option, other_opinion: str
+) -> tuple[Vote | VoteConflict, bool]:
+    """:func:`_save_vote` for an online vote, in one statement when nothing unusual happens
+    (quality bar P7): the first vote is an ``INSERT … ON CONFLICT DO NOTHING`` on the unique
+    constraint (commune, matter, household); a changed online vote an ``UPDATE`` of the row the
+    locked read found. When that statement finds the row taken (another submission won the
+    race) or gone, or the household voted through another channel, :func:`_save_vote` decides
+    as before (its locked read, then an update or a conflict)."""
+    mv = lock.mv
+    now = adapt_datetime(timezone.now())
+    person = _person(actor)
+    cast_by = person.pk if person is not None else None
+    row = None
+    if lock.vote_id is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _vote_insert_sql(connection.vendor),
+                [mv.commune_id, mv.matter_id, mv.pk, household_id, option.pk,
+                 Vote.Channel.ONLINE, other_opinion, cast_by, now, now],
+            )  # fmt: skip
+            row = cursor.fetchone()
+        if row is not None:
+            return _VOTE_RETURNING.build(row), True
+    elif lock.vote_channel == Vote.Channel.ONLINE:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _vote_update_sql(connection.vendor),
+                [option.pk, other_opinion, cast_by, now, lock.vote_id, Vote.Channel.ONLINE],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return _VOTE_RETURNING.build(row), False
+    return _save_vote(
+        actor=actor, mv=mv, household_id=household_id, option=option,
+        channel=Vote.Channel.ONLINE, other_opinion=other_opinion,
+    )  # fmt: skip
+
+
+@cache
+def _vote_insert_sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+    return (
+        f"INSERT INTO {selectors.table(Vote)} ({q('commune_id')}, {q('matter_id')}, "  # noqa: S608
+        f"{q('matter_village_id')}, {q('household_id')}, {q('option_id')}, {q('channel')}, "
+        f"{q('other_opinion')}, {q('cast_by_id')}, {q('cast_at')}, {q('changed_at')}) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        # The target is the unique constraint vote_one_per_household: only that conflict is
+        # ignored, any other constraint still fails.
+        f"ON CONFLICT ({q('commune_id')}, {q('matter_id')}, {q('household_id')}) "
+        f"DO NOTHING RETURNING {_VOTE_RETURNING.sql()}"
+    )
+
+
+@cache
+def _vote_update_sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+    return (
+        f"UPDATE {selectors.table(Vote)} SET {q('option_id')} = %s, "  # noqa: S608
+        f"{q('other_opinion')} = %s, {q('cast_by_id')} = %s, {q('changed_at')} = %s "
+        f"WHERE {q('id')} = %s AND {q('channel')} = %s "
+        f"RETURNING {_VOTE_RETURNING.sql()}"
+    )
+
+
 def _finish_ballot(
     *, actor: Any, mv: MatterVillage, ballot: Ballot, entry: str, option: Option | None,
     approved: Sequence[Option] = (),
@@ -1500,7 +1600,8 @@ def _vote_cast(
     # is in the sealed tally or is refused. Once the households are snapshot, the village at the
     # opening decides, not today's: a household that moved away mid-vote still votes here (and
     # only here).
-    mv, eligible = _lock_village_for_vote(matter_village, household.pk)
+    lock = _lock_village_for_vote(matter_village, household.pk)
+    mv, eligible = lock.mv, lock.eligible
     if not eligible and household.village_id != mv.village_id:
         raise PermissionDenied(_("Your household is not in this village."), code="forbidden")
     _expect_open_village(mv, Form.ONLINE)
@@ -1526,10 +1627,9 @@ def _vote_cast(
             actor=actor, mv=mv, household_id=household.pk, option=option, opinion=opinion,
             tracking_code=tracking_code,
         )  # fmt: skip
-    stored, created = _save_vote(
-        actor=actor, mv=mv, household_id=household.pk, option=option,
-        channel=Vote.Channel.ONLINE, other_opinion=opinion,
-    )  # fmt: skip
+    stored, created = _save_online_vote(
+        actor=actor, lock=lock, household_id=household.pk, option=option, other_opinion=opinion
+    )
     if isinstance(stored, Vote):
         # Art. 9(5): the participant list (household, channel) is the record; the choice of a
         # household is never written to the trail.
