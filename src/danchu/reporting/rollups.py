@@ -33,6 +33,8 @@ __all__ = [
     "LATEST",
     "Placement",
     "mark_dirty",
+    "month_end",
+    "month_start",
     "placements",
     "refresh",
     "refresh_dirty",
@@ -90,11 +92,11 @@ def placements(commune_ids: Iterable[int]) -> dict[int, Placement]:
 # --- maintenance -------------------------------------------------------------------------
 
 
-def _month_start(day: date) -> date:
+def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _month_end(day: date) -> date:
+def month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
@@ -146,7 +148,7 @@ def refresh(
             ),
             batch_size=_BATCH,
         )
-        _rebuild_months(where, _month_start(first), _month_end(last))
+        _rebuild_months(where, month_start(first), month_end(last))
         _place_reported(ids, placed)
     return sum(1 for v in totals.values() if v)
 
@@ -294,8 +296,8 @@ class Split:
 
 
 def split(first: date, last: date) -> Split:
-    whole_first = first if first.day == 1 else _month_end(first) + timedelta(days=1)
-    whole_last = last if last == _month_end(last) else _month_start(last) - timedelta(days=1)
+    whole_first = first if first.day == 1 else month_end(first) + timedelta(days=1)
+    whole_last = last if last == month_end(last) else month_start(last) - timedelta(days=1)
     if whole_first > whole_last:
         return Split(None, [(first, last)])
     days = []
@@ -303,7 +305,7 @@ def split(first: date, last: date) -> Split:
         days.append((first, whole_first - timedelta(days=1)))
     if whole_last < last:
         days.append((whole_last + timedelta(days=1), last))
-    return Split((whole_first, _month_start(whole_last)), days)
+    return Split((whole_first, month_start(whole_last)), days)
 
 
 def scope_filter(scope: Scope) -> Q | None:
