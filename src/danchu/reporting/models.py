@@ -132,6 +132,25 @@ class DirtyCommune(models.Model):
         return str(self.commune_id)
 
 
+class RollupStamp(models.Model):
+    """The day a commune's roll-ups were last computed. Some facts depend on the day they are
+    read (a request becomes overdue, a reception week ends: the pillars' ``TIME_DEPENDENT``
+    codes), so a commune computed before today is stale when the catalogue has such codes."""
+
+    commune = models.OneToOneField(
+        "territory.AdministrativeUnit", on_delete=models.CASCADE, related_name="+"
+    )
+    as_of = models.DateField(_("computed on"))
+
+    class Meta:
+        verbose_name = _("roll-up stamp")
+        verbose_name_plural = _("roll-up stamps")
+        indexes = [models.Index(fields=["as_of"], name="rollupstamp_as_of")]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}: {self.as_of}"
+
+
 class ReportedFigure(models.Model):
     """A figure a commune (or a former commune, before danchu) reported for a period, as sent
     up in its Excel sheets: raw data beside the pillars' rows. ``commune`` and ``province`` are

@@ -19,11 +19,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import BigIntegerField, F, Q, Sum, Value
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from danchu.reporting import catalogue
-from danchu.reporting.models import DailyFigure, DirtyCommune, MonthlyFigure, ReportedFigure
+from danchu.reporting.models import (
+    DailyFigure,
+    DirtyCommune,
+    MonthlyFigure,
+    ReportedFigure,
+    RollupStamp,
+)
 from danchu.reporting.periods import MAX_YEAR, MIN_YEAR
 from danchu.reporting.scopes import Scope
 from danchu.territory.models import AdministrativeUnit, UnitSuccession
@@ -39,6 +46,7 @@ __all__ = [
     "refresh",
     "refresh_dirty",
     "sums",
+    "time_dependent_codes",
 ]
 
 EARLIEST, LATEST = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
@@ -150,6 +158,7 @@ def refresh(
         )
         _rebuild_months(where, month_start(first), month_end(last))
         _place_reported(ids, placed)
+        _stamp(ids if ids is not None else sorted(seen), everything=ids is None)
     return sum(1 for v in totals.values() if v)
 
 
@@ -179,6 +188,27 @@ def _rebuild_months(where: Q, first: date, last: date) -> None:
         ),
         batch_size=_BATCH,
     )
+
+
+def _stamp(ids: Sequence[int], *, everything: bool) -> None:
+    today = timezone.localdate()
+    if everything:
+        RollupStamp.objects.update(as_of=today)
+    RollupStamp.objects.bulk_create(
+        [RollupStamp(commune_id=i, as_of=today) for i in ids],
+        update_conflicts=True,
+        unique_fields=["commune"],
+        update_fields=["as_of"],
+        batch_size=_BATCH,
+    )
+
+
+def time_dependent_codes() -> frozenset[str]:
+    """The codes whose facts change with the day they are read (the pillars declare them)."""
+    out: set[str] = set()
+    for module in getattr(catalogue, "_MODULES", ()):
+        out |= set(getattr(module, "TIME_DEPENDENT", ()))
+    return frozenset(out)
 
 
 def _place_reported(ids: list[int] | None, placed: dict[int, Placement]) -> None:
@@ -267,17 +297,23 @@ def _dirty_filter(scope: Scope | None) -> Q:
 
 
 def refresh_dirty(scope: Scope | None = None) -> list[int]:
-    """Refresh the dirty communes of ``scope`` (all of them by default); one query when none
-    is dirty. Returns the refreshed commune ids."""
-    seen = list(
-        DirtyCommune.objects.filter(_dirty_filter(scope)).values_list("pk", "commune_id").distinct()
-    )
+    """Refresh the dirty communes of ``scope`` (all of them by default) and, when the catalogue
+    has time-dependent codes, those computed before today; one query when there are none.
+    Returns the refreshed commune ids."""
+    where = _dirty_filter(scope)
+    rows = DirtyCommune.objects.filter(where).values_list("pk", "commune_id")
+    if time_dependent_codes():
+        stale = RollupStamp.objects.filter(where, as_of__lt=timezone.localdate()).values_list(
+            Value(0, output_field=BigIntegerField()), "commune_id"
+        )
+        rows = rows.union(stale, all=True)
+    seen = list(rows)
     if not seen:
         return []
     communes = sorted({c for _pk, c in seen})
     with transaction.atomic():
         refresh(communes)
-        DirtyCommune.objects.filter(pk__in=[pk for pk, _c in seen]).delete()
+        DirtyCommune.objects.filter(pk__in=[pk for pk, _c in seen if pk]).delete()
         for mark in _pending_marks():
             if mark.commune_id in communes:
                 mark.live = False  # a later write in this transaction marks it again

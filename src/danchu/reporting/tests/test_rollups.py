@@ -248,3 +248,42 @@ def test_query_counts_do_not_grow_with_children(fake_source: FakeSource) -> None
         return tuple(out)  # type: ignore[return-value]
 
     assert counts(2) == counts(9)
+
+
+def test_time_dependent_codes_are_recomputed_the_next_day(
+    fake_source: FakeSource,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fact that depends on the day it is read (an open request becomes overdue) makes a
+    commune's roll-ups stale the next day; figures then equal the raw computation again."""
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from danchu.core.indicators import Fact
+    from danchu.reporting import catalogue
+    from danchu.reporting.models import RollupStamp
+
+    day = {"today": date(2026, 3, 10)}
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: day["today"])
+    commune = CommuneFactory()
+    due = date(2026, 3, 10)
+
+    def overdue(ids, first, last):
+        if (ids is None or commune.pk in ids) and first <= date(2026, 3, 1) <= last:
+            yield Fact("fake.count", commune.pk, None, date(2026, 3, 1), 1)
+            if due < timezone.localdate():
+                yield Fact("fake.done", commune.pk, None, date(2026, 3, 1), 1)
+
+    monkeypatch.setattr(catalogue, "SOURCES", (overdue,))
+    monkeypatch.setattr(
+        catalogue, "_MODULES", (SimpleNamespace(TIME_DEPENDENT=frozenset({"fake.done"})),)
+    )
+    rollups.refresh([commune.pk])
+    assert RollupStamp.objects.get(commune=commune).as_of == date(2026, 3, 10)
+    scope, period = Scope.of(commune), Period.parse("2026-03")
+    assert figures(scope, period).values == {"fake.count": 1}
+    day["today"] = date(2026, 3, 11)
+    assert figures(scope, period).values == {"fake.count": 1, "fake.done": 1}
+    assert figures(scope, period).values == raw_figures(scope, period).values
+    assert RollupStamp.objects.get(commune=commune).as_of == date(2026, 3, 11)

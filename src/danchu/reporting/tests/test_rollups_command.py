@@ -66,3 +66,14 @@ def test_bad_arguments_are_errors(two) -> None:
         run("--check", "--province", "0000")
     with pytest.raises(CommandError):
         run("--rebuild", "--commune", "0000")
+
+
+def test_refresh_processes_the_dirty_communes(two) -> None:
+    from danchu.reporting import rollups
+    from danchu.reporting.models import DirtyCommune
+
+    a, b = two
+    rollups.mark_dirty(a.pk)
+    assert "Refreshed 1 communes." in run("--refresh")
+    assert not DirtyCommune.objects.exists()
+    assert DailyFigure.objects.filter(source=a).count() == 2

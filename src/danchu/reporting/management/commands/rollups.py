@@ -1,10 +1,13 @@
 """``danchu rollups``: rebuild the roll-ups from the pillars' rows, or check that they equal them.
 
-``--rebuild [--commune CODE]`` recomputes (every commune by default, in batches, one transaction
-per batch). ``--check [--province CODE] [--period 2026-H1]`` recomputes from the raw rows and
-compares: every stored daily row with the facts, every monthly row with its days, every placement
-(the 2025 commune and province of a former commune), and ``figures`` with ``raw_figures`` for the
-scope and each of its children. Any difference is printed and the command exits with code 1.
+``--rebuild [--commune CODE]`` recomputes (every commune by default, in batches, one
+transaction per batch). ``--refresh`` refreshes the communes marked dirty and, when the catalogue
+has time-dependent codes, those computed before today (run it daily after midnight, or the first
+read of the day does it). ``--check [--province CODE] [--period 2026-H1]`` recomputes from the
+raw rows and compares: every stored daily row with the facts, every monthly row with its days,
+every placement (the 2025 commune and province of a former commune), and ``figures`` with
+``raw_figures`` for the scope and each of its children. Any difference is printed and the
+command exits with code 1.
 """
 
 from __future__ import annotations
@@ -35,6 +38,11 @@ class Command(BaseCommand):
         what = parser.add_mutually_exclusive_group(required=True)
         what.add_argument("--rebuild", action="store_true", help="Recompute the roll-ups.")
         what.add_argument("--check", action="store_true", help="Compare with the raw rows.")
+        what.add_argument(
+            "--refresh",
+            action="store_true",
+            help="Refresh the dirty communes and those computed before today (run daily).",
+        )
         parser.add_argument("--commune", help="Rebuild one commune (its code, 2025 list).")
         parser.add_argument("--province", help="Check one province (its code, 2025 list).")
         parser.add_argument("--period", help="Check one period, e.g. 2026-H1 (default: all).")
@@ -42,6 +50,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["rebuild"]:
             self._rebuild(options.get("commune"))
+        elif options["refresh"]:
+            refreshed = rollups.refresh_dirty()
+            self.stdout.write(f"Refreshed {len(refreshed)} communes.")
         else:
             self._check(options.get("province"), options.get("period"))
 
