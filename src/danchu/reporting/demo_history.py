@@ -43,7 +43,8 @@ _YEARLY: dict[str, tuple[int, int]] = {
     "oversight.inspections": (2, 5),
     "oversight.recommendations": (3, 10),
     "decisions.decided": (4, 12),
-    "reception.days_required": (48, 48),  # 4 a month (Law on citizen reception 2013 Art. 15(3))
+    "disclosure.items_due": (30, 60),
+    "consultation.opinions": (20, 80),
 }
 
 
@@ -87,17 +88,35 @@ def _figures(rng: random.Random, size: float, months: int, town: bool) -> dict[s
         0, min(2, out["requests.resolved"])
     )
     out["requests.overdue"] = received - out["requests.resolved_on_time"]
-    out["mediation.successful"] = round(out["mediation.cases"] * rng.uniform(0.72, 0.92))
+    out["mediation.closed"] = out["mediation.cases"] - rng.randint(
+        0, min(2, out["mediation.cases"])
+    )
+    out["mediation.successful"] = round(out["mediation.closed"] * rng.uniform(0.72, 0.92))
+    out["mediation.failed"] = out["mediation.closed"] - out["mediation.successful"]
     out["dialogues.commitments"] = out["dialogues.held"] * rng.randint(2, 5)
     out["dialogues.commitments_fulfilled"] = round(
         out["dialogues.commitments"] * rng.uniform(0.7, 1.0)
     )
+    out["oversight.recommendations_answered"] = round(
+        out["oversight.recommendations"] * rng.uniform(0.85, 1.0)
+    )
     out["oversight.recommendations_answered_on_time"] = round(
-        out["oversight.recommendations"] * rng.uniform(0.7, 1.0)
+        out["oversight.recommendations_answered"] * rng.uniform(0.8, 1.0)
     )
     out["decisions.passed"] = out["decisions.decided"] - rng.randint(0, 1)
-    out["reception.days_required"] = round(48 * scale)
-    out["reception.days_held"] = out["reception.days_required"] - rng.randint(0, 2)
+    out["disclosure.items_on_time"] = round(out["disclosure.items_due"] * rng.uniform(0.85, 1.0))
+    out["disclosure.channel_compliant"] = round(out["disclosure.items_due"] * rng.uniform(0.9, 1.0))
+    out["consultation.opinions_answered"] = round(
+        out["consultation.opinions"] * rng.uniform(0.75, 1.0)
+    )
+    out["consultation.opinions_accepted"] = round(
+        out["consultation.opinions_answered"] * rng.uniform(0.5, 0.85)
+    )
+    # The chair receives citizens at least one day a week (Law on citizen reception 2013 Art.
+    # 15(2)): the weeks owed, the weeks met and the days held.
+    out["reception.days_required"] = round(52 * scale)
+    out["reception.weeks_met"] = out["reception.days_required"] - rng.randint(0, 3)
+    out["reception.days_held"] = out["reception.weeks_met"] + rng.randint(0, 4)
     return out
 
 
