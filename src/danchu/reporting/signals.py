@@ -1,12 +1,17 @@
 """Mark a commune's roll-ups dirty when a pillar row of it is saved or deleted.
 
-Receivers on ``post_save``/``post_delete`` of every model of the pillar apps that has a
-``commune_id`` (they all carry one: the commune key of docs/scaling.md). Chosen over a receiver
-on the audit record because some pillar rows are written without an audit entry of their own
-(votes, opt-ins, signatures) and an audit entry does not say whether a fact changed.
-``QuerySet.update()`` and ``bulk_create`` send no signals: a service that uses them on rows that
-feed indicators calls :func:`danchu.reporting.rollups.mark_dirty` itself, and ``manage.py
-rollups --check`` finds any roll-up that drifted.
+Two receivers, both cheap (a commune is marked once per transaction, see ``rollups.mark_dirty``):
+
+* ``post_save``/``post_delete`` of every model of the pillar apps that has a ``commune_id``
+  (they all carry one: the commune key of docs/scaling.md) — this catches rows written without
+  an audit entry of their own (votes, opt-ins, signatures);
+* ``post_save`` of the audit record (``core.AuditEntry``) when it belongs to a pillar (by its
+  object type or action) and names a commune — this catches the services' ``QuerySet.update()``
+  and ``bulk_create``, which send no model signals but are always audited.
+
+A write that is neither (raw SQL, a bulk write outside a service) must call
+:func:`danchu.reporting.rollups.mark_dirty` itself; ``manage.py rollups --check`` finds any
+roll-up that drifted.
 """
 
 from __future__ import annotations
@@ -31,6 +36,16 @@ def _changed(sender: Any, instance: Any, **kwargs: Any) -> None:
         mark_dirty(commune_id)
 
 
+def _audited(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    if not created or not instance.commune_id:
+        return
+    apps = {str(instance.object_type).split(".", 1)[0], str(instance.action).split(".", 1)[0]}
+    if apps & PILLAR_APPS:
+        from danchu.reporting.rollups import mark_dirty
+
+        mark_dirty(instance.commune_id)
+
+
 def _succession_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A former commune given (or taken from) a successor counts elsewhere from now on."""
     if kwargs.get("raw"):
@@ -41,9 +56,11 @@ def _succession_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
+    from danchu.core.models import AuditEntry
     from danchu.territory.models import UnitSuccession
 
     post_save.connect(_changed, dispatch_uid="reporting.rollups.saved")
     post_delete.connect(_changed, dispatch_uid="reporting.rollups.deleted")
+    post_save.connect(_audited, sender=AuditEntry, dispatch_uid="reporting.rollups.audited")
     post_save.connect(_succession_changed, sender=UnitSuccession, dispatch_uid="reporting.succ.s")
     post_delete.connect(_succession_changed, sender=UnitSuccession, dispatch_uid="reporting.succ.d")

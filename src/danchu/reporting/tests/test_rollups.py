@@ -287,3 +287,16 @@ def test_time_dependent_codes_are_recomputed_the_next_day(
     assert figures(scope, period).values == {"fake.count": 1, "fake.done": 1}
     assert figures(scope, period).values == raw_figures(scope, period).values
     assert RollupStamp.objects.get(commune=commune).as_of == date(2026, 3, 11)
+
+
+def test_an_audited_bulk_write_marks_its_commune_dirty(commune) -> None:
+    from danchu.core import audit
+
+    DirtyCommune.objects.all().delete()
+    audit.record(actor=None, action="auth.login", commune_id=commune.pk)  # not a pillar
+    assert not DirtyCommune.objects.exists()
+    audit.record(
+        actor=None, action="petitions.request.bulk_close",
+        object_type="territory.administrativeunit", object_id=commune.pk, commune_id=commune.pk,
+    )  # fmt: skip
+    assert DirtyCommune.objects.filter(commune=commune).count() == 1
