@@ -420,14 +420,16 @@ def _write(
 
 @transaction.atomic
 def reported_figures_delete_batch(*, actor: Any, batch: str) -> int:
-    """Remove the figures of one import (a sheet entered by mistake)."""
+    """Remove the figures of one import (a sheet entered by mistake); the person must be allowed
+    to write reviews for every commune the import touched."""
+    from danchu.core.errors import NotFound, PermissionDenied
+
     figures = ReportedFigure.objects.filter(batch=batch)
     communes = sorted(set(figures.values_list("commune_id", flat=True)))
-    for commune_id in communes:
-        target = AdministrativeUnit.objects.get(pk=commune_id)
+    if not communes:
+        raise NotFound(_("Not found."), code="not_found")
+    for target in AdministrativeUnit.objects.filter(pk__in=communes):
         if not can(actor, Action.REVIEW_WRITE, target):
-            from danchu.core.errors import PermissionDenied
-
             raise PermissionDenied(_("You are not allowed to do this."), code="forbidden")
     removed, _detail = figures.delete()
     audit.record(

@@ -92,7 +92,10 @@ def test_villages_sum_to_commune_to_province_to_nation(land, fake_source: FakeSo
     period = Period.parse("2021-2026")
     nation = figures(Scope.nation(), period)
     by_province = figures_by_child(Scope.nation(), period)
-    for province, child in zip(provinces, by_province, strict=True):
+    assert {c.scope.unit for c in by_province} == set(provinces)
+    for child in by_province:
+        province = child.scope.unit
+        assert province is not None
         assert child.values == raw_figures(Scope.of(province), period).values
         by_commune = figures_by_child(Scope.of(province), period)
         assert sum((Counter(c.values) for c in by_commune), Counter()) == Counter(child.values)
