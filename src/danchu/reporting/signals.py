@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps as django_apps
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 # The apps whose rows feed the indicators (catalogue._MODULES).
@@ -27,13 +29,27 @@ PILLAR_APPS = frozenset(
 
 
 def _changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    if sender._meta.app_label not in PILLAR_APPS or kwargs.get("raw"):
+    if kwargs.get("raw"):
         return
     commune_id = getattr(instance, "commune_id", None)
     if isinstance(commune_id, int):
         from danchu.reporting.rollups import mark_dirty
 
         mark_dirty(commune_id)
+
+
+def pillar_models() -> list[type[Model]]:
+    """The pillar models that carry a commune (connected one by one: a receiver for every
+    model would cost every other model its fast bulk delete)."""
+    out = []
+    for label in sorted(PILLAR_APPS):
+        if not django_apps.is_installed(f"danchu.{label}"):
+            continue
+        for model in django_apps.get_app_config(label).get_models():
+            names = {f.name for f in model._meta.concrete_fields}
+            if "commune" in names:
+                out.append(model)
+    return out
 
 
 def _audited(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
@@ -59,8 +75,10 @@ def connect() -> None:
     from danchu.core.models import AuditEntry
     from danchu.territory.models import UnitSuccession
 
-    post_save.connect(_changed, dispatch_uid="reporting.rollups.saved")
-    post_delete.connect(_changed, dispatch_uid="reporting.rollups.deleted")
+    for model in pillar_models():
+        label = model._meta.label_lower
+        post_save.connect(_changed, sender=model, dispatch_uid=f"reporting.saved.{label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"reporting.deleted.{label}")
     post_save.connect(_audited, sender=AuditEntry, dispatch_uid="reporting.rollups.audited")
     post_save.connect(_succession_changed, sender=UnitSuccession, dispatch_uid="reporting.succ.s")
     post_delete.connect(_succession_changed, sender=UnitSuccession, dispatch_uid="reporting.succ.d")
