@@ -139,26 +139,43 @@ def refresh(
         placed = placements(seen)
         where = Q() if ids is None else Q(source_id__in=ids)
         DailyFigure.objects.filter(where, day__gte=first, day__lte=last).delete()
-        DailyFigure.objects.bulk_create(
-            (
-                DailyFigure(
-                    code=code,
-                    source_id=commune,
-                    village_id=village,
-                    day=day,
-                    commune_id=placed[commune].commune_id,
-                    province_id=placed[commune].province_id,
-                    value=value,
-                )
-                for (code, commune, village, day), value in totals.items()
-                if value
-            ),
-            batch_size=_BATCH,
-        )
+        _insert_daily(
+            (code, commune, village, day, placed[commune].commune_id,
+             placed[commune].province_id, value)
+            for (code, commune, village, day), value in totals.items()
+            if value
+        )  # fmt: skip
         _rebuild_months(ids, month_start(first), month_end(last))
         _place_reported(ids, placed)
         _stamp(ids if ids is not None else sorted(seen), everything=ids is None)
     return sum(1 for v in totals.values() if v)
+
+
+def _col(model: Any, name: str) -> str:
+    column = getattr(model._meta.get_field(name), "column", None)
+    assert isinstance(column, str)
+    return connection.ops.quote_name(column)
+
+
+def _insert_daily(rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert daily rows ``(code, source, village, day, commune, province, value)`` with one
+    prepared statement executed in batches (no model instances: rebuilds write millions)."""
+    names = ("code", "source", "village", "day", "commune", "province", "value")
+    columns = ", ".join(_col(DailyFigure, n) for n in names)
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(DailyFigure._meta.db_table)} ({columns}) "  # noqa: S608 (names)
+        f"VALUES ({', '.join(['%s'] * len(names))})"
+    )
+    adapt = connection.ops.adapt_datefield_value
+    batch: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for code, source, village, day, commune, province, value in rows:
+            batch.append((code, source, village, adapt(day), commune, province, value))
+            if len(batch) >= _BATCH * 5:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 def _rebuild_months(ids: list[int] | None, first: date, last: date) -> None:
@@ -166,11 +183,7 @@ def _rebuild_months(ids: list[int] | None, first: date, last: date) -> None:
     ``INSERT … SELECT … GROUP BY`` in the database (no rows through Python)."""
     where = Q() if ids is None else Q(source_id__in=ids)
     MonthlyFigure.objects.filter(where, month__gte=first, month__lte=last).delete()
-    qn = connection.ops.quote_name
-
-    def col(model: Any, name: str) -> str:
-        return qn(model._meta.get_field(name).column)
-
+    qn, col = connection.ops.quote_name, _col
     names = ("code", "source", "village", "commune", "province")
     src = [col(DailyFigure, n) for n in names]
     dst = [col(MonthlyFigure, n) for n in names]
