@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 # commune the rows belong to (a 2025 commune or a former one); ``commune`` and ``province`` are
 # where they count since 1 July 2025 (the successor of a former commune and its province),
 # denormalised so a province's figures are one indexed GROUP BY. The monthly layer has the same
-# keys with the month's first day, so long periods read few rows. A NULL village is unique too:
-# two partial unique constraints (one per case) work on SQLite and PostgreSQL alike.
+# keys with the month's first day, so long periods read few rows. Derived data: no foreign-key
+# constraints in the database (a rebuild writes millions of rows; Django still cascades). A NULL
+# village is unique too: two partial unique constraints (one per case) work on SQLite and
+# PostgreSQL alike.
 
 
 def _figure_constraints(prefix: str, when: str) -> list[models.BaseConstraint]:
@@ -49,14 +51,25 @@ class DailyFigure(models.Model):
 
     code = models.CharField(_("indicator"), max_length=80)
     source = models.ForeignKey(
-        "territory.AdministrativeUnit", on_delete=models.CASCADE, related_name="+"
+        "territory.AdministrativeUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     village = models.ForeignKey(
-        "territory.Village", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "territory.Village",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     day = models.DateField(_("day"))
     commune = models.ForeignKey(
-        "territory.AdministrativeUnit", on_delete=models.CASCADE, related_name="+"
+        "territory.AdministrativeUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     province = models.ForeignKey(
         "territory.AdministrativeUnit",
@@ -64,6 +77,7 @@ class DailyFigure(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
     value = models.BigIntegerField(_("value"))
 
@@ -82,14 +96,25 @@ class MonthlyFigure(models.Model):
 
     code = models.CharField(_("indicator"), max_length=80)
     source = models.ForeignKey(
-        "territory.AdministrativeUnit", on_delete=models.CASCADE, related_name="+"
+        "territory.AdministrativeUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     village = models.ForeignKey(
-        "territory.Village", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "territory.Village",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     month = models.DateField(_("month"))
     commune = models.ForeignKey(
-        "territory.AdministrativeUnit", on_delete=models.CASCADE, related_name="+"
+        "territory.AdministrativeUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     province = models.ForeignKey(
         "territory.AdministrativeUnit",
@@ -97,6 +122,7 @@ class MonthlyFigure(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
     value = models.BigIntegerField(_("value"))
 

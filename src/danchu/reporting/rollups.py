@@ -158,24 +158,40 @@ def _col(model: Any, name: str) -> str:
 
 
 def _insert_daily(rows: Iterable[tuple[Any, ...]]) -> None:
-    """Insert daily rows ``(code, source, village, day, commune, province, value)`` with one
-    prepared statement executed in batches (no model instances: rebuilds write millions)."""
+    """Insert daily rows ``(code, source, village, day, commune, province, value)`` with
+    ``COPY`` on PostgreSQL, multi-row ``INSERT … VALUES`` statements of 1,000 rows elsewhere (no
+    model instances: rebuilds write millions; 7,000 parameters stay under SQLite's limit)."""
     names = ("code", "source", "village", "day", "commune", "province", "value")
     columns = ", ".join(_col(DailyFigure, n) for n in names)
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(DailyFigure._meta.db_table)} ({columns}) "  # noqa: S608 (names)
-        f"VALUES ({', '.join(['%s'] * len(names))})"
-    )
+    head = f"INSERT INTO {connection.ops.quote_name(DailyFigure._meta.db_table)} ({columns}) "
+    group = "(" + ", ".join(["%s"] * len(names)) + ")"
     adapt = connection.ops.adapt_datefield_value
-    batch: list[tuple[Any, ...]] = []
+    batch: list[Any] = []
+    size = 1000
+
+    def flush(cursor: Any) -> None:
+        count = len(batch) // len(names)
+        cursor.execute(head + "VALUES " + ", ".join([group] * count), batch)  # noqa: S608
+        batch.clear()
+
+    if connection.vendor == "postgresql":
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY {connection.ops.quote_name(DailyFigure._meta.db_table)} ({columns}) "
+                "FROM STDIN"
+            ) as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
     with connection.cursor() as cursor:
         for code, source, village, day, commune, province, value in rows:
-            batch.append((code, source, village, adapt(day), commune, province, value))
-            if len(batch) >= _BATCH * 5:
-                cursor.executemany(sql, batch)
-                batch = []
+            batch.extend((code, source, village, adapt(day), commune, province, value))
+            if len(batch) >= size * len(names):
+                flush(cursor)
         if batch:
-            cursor.executemany(sql, batch)
+            flush(cursor)
 
 
 def _rebuild_months(ids: list[int] | None, first: date, last: date) -> None:
