@@ -62,6 +62,20 @@ def _audited(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -
         mark_dirty(instance.commune_id)
 
 
+def _calendar_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A working-day override changes which reception weeks are owed (a time-dependent figure):
+    a commune's own override marks it; a national one makes every commune's roll-ups stale."""
+    if kwargs.get("raw"):
+        return
+    from danchu.reporting.models import RollupStamp
+    from danchu.reporting.rollups import EARLIEST, mark_dirty
+
+    if instance.commune_id:
+        mark_dirty(instance.commune_id)
+    else:
+        RollupStamp.objects.update(as_of=EARLIEST)
+
+
 def _succession_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A former commune given (or taken from) a successor counts elsewhere from now on."""
     if kwargs.get("raw"):
@@ -72,7 +86,7 @@ def _succession_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    from danchu.core.models import AuditEntry
+    from danchu.core.models import AuditEntry, WorkingDayOverride
     from danchu.territory.models import UnitSuccession
 
     for model in pillar_models():
@@ -80,5 +94,9 @@ def connect() -> None:
         post_save.connect(_changed, sender=model, dispatch_uid=f"reporting.saved.{label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"reporting.deleted.{label}")
     post_save.connect(_audited, sender=AuditEntry, dispatch_uid="reporting.rollups.audited")
+    for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(
+            _calendar_changed, sender=WorkingDayOverride, dispatch_uid=f"reporting.cal.{name}"
+        )
     post_save.connect(_succession_changed, sender=UnitSuccession, dispatch_uid="reporting.succ.s")
     post_delete.connect(_succession_changed, sender=UnitSuccession, dispatch_uid="reporting.succ.d")

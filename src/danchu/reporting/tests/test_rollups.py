@@ -303,3 +303,16 @@ def test_an_audited_bulk_write_marks_its_commune_dirty(commune) -> None:
         object_type="territory.administrativeunit", object_id=commune.pk, commune_id=commune.pk,
     )  # fmt: skip
     assert DirtyCommune.objects.filter(commune=commune).count() == 1
+
+
+def test_a_calendar_change_marks_or_stales(commune) -> None:
+    from danchu.core.models import WorkingDayOverride
+    from danchu.reporting.models import RollupStamp
+
+    rollups.refresh([commune.pk])
+    DirtyCommune.objects.all().delete()
+    kind = WorkingDayOverride.Kind.values[0]
+    WorkingDayOverride.objects.create(commune=commune, date=date(2026, 9, 2), kind=kind, name="x")
+    assert DirtyCommune.objects.filter(commune=commune).count() == 1
+    WorkingDayOverride.objects.create(date=date(2026, 9, 3), kind=kind, name="Nghỉ bù")
+    assert RollupStamp.objects.get(commune=commune).as_of == rollups.EARLIEST
