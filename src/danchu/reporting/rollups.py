@@ -44,6 +44,7 @@ __all__ = [
     "placements",
     "refresh",
     "refresh_dirty",
+    "serving",
     "sums",
     "time_dependent_codes",
 ]
@@ -55,6 +56,19 @@ _LOCK_CLASS = 0x726F6C6C  # "roll": advisory locks of one commune's roll-ups (Po
 # this long after: every marking in the window is then visible to it (the selectors refresh
 # synchronously anyway, so this only keeps the roll-ups warm).
 REFRESH_DELAY_SECONDS = 30
+
+
+# The providers the roll-ups were built from. A test that replaces ``catalogue.SOURCES`` with a
+# fake provider (as the indicator contract tells consumers to) has facts that are no rows: no
+# write marks their commune dirty. The selectors then answer from the raw computation, unless
+# the test says the roll-ups follow its provider (the roll-up tests do).
+_SOURCES = catalogue.SOURCES
+FOLLOW_REPLACED_SOURCES = False
+
+
+def serving() -> bool:
+    """Whether the selectors read the roll-ups (always, but under a replaced provider)."""
+    return catalogue.SOURCES is _SOURCES or FOLLOW_REPLACED_SOURCES
 
 
 # --- placement: where a source commune's figures count since 1 July 2025 ----------------

@@ -99,6 +99,8 @@ def _reported(
 def figures(scope: Scope, period: Period) -> Figures:
     """The figures of ``scope`` for ``period`` from the roll-ups, exactly equal to
     :func:`raw_figures` (the scope's dirty communes are refreshed first)."""
+    if not rollups.serving():
+        return raw_figures(scope, period)
     rollups.refresh_dirty(scope)
     totals: dict[str, int] = defaultdict(int)
     for (code,), value in rollups.sums(
@@ -123,6 +125,8 @@ def figures_by_child(scope: Scope, period: Period) -> list[Figures]:
     by = _CHILD_FIELD.get(scope.level)
     if by is None or scope.unit is not None and not scope.unit.is_current:
         return [figures(child, period) for child in children]
+    if not rollups.serving():
+        return [raw_figures(child, period) for child in children]
     rollups.refresh_dirty(scope)
     totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     where = rollups.scope_filter(scope)
@@ -142,6 +146,8 @@ def series(scope: Scope, period: Period) -> list[Figures]:
     """The figures month by month (year by year for periods over two years): for trends.
     A constant number of queries: the steps are bucketed from one grouped read."""
     steps = period.years_in() if (period.last.year - period.first.year) >= 2 else period.months()
+    if not rollups.serving():
+        return [raw_figures(scope, step) for step in steps]
     rollups.refresh_dirty(scope)
     starts = [step.first for step in steps]
     totals: list[dict[str, int]] = [defaultdict(int) for _ in steps]

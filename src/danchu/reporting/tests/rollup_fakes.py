@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from danchu.core.indicators import Fact, Indicator
-from danchu.reporting import catalogue
+from danchu.reporting import catalogue, rollups
 
 FAKE_INDICATORS = (
     Indicator("fake.count", "fake", "Đếm", "Số việc", "count", "Luật 10/2022 Điều 1"),
@@ -51,6 +51,7 @@ class FakeSource:
 def fake_source(monkeypatch: pytest.MonkeyPatch) -> FakeSource:
     source = FakeSource()
     monkeypatch.setattr(catalogue, "SOURCES", (source,))
+    monkeypatch.setattr(rollups, "FOLLOW_REPLACED_SOURCES", True)  # the roll-ups under test
     monkeypatch.setattr(catalogue, "indicators", lambda: FAKE_INDICATORS)
     monkeypatch.setattr(catalogue, "by_code", lambda: {i.code: i for i in FAKE_INDICATORS})
     return source

@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 
-from danchu.reporting import catalogue, demo_history
+from danchu.reporting import catalogue, demo_history, rollups
 from danchu.reporting.models import ReportedFigure
 from danchu.reporting.periods import Period
 from danchu.reporting.scopes import Scope
@@ -31,6 +31,7 @@ CODES = (
 @pytest.fixture
 def can_loc(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(catalogue, "SOURCES", ())
+    monkeypatch.setattr(rollups, "FOLLOW_REPLACED_SOURCES", True)
     monkeypatch.setattr(catalogue, "stored_codes", lambda: CODES)
     ha_tinh = ProvinceFactory(code="42", name="Tỉnh Hà Tĩnh")
     commune = CommuneFactory(code="18406", name="Xã Can Lộc", parent=ha_tinh)

@@ -316,3 +316,20 @@ def test_a_calendar_change_marks_or_stales(commune) -> None:
     assert DirtyCommune.objects.filter(commune=commune).count() == 1
     WorkingDayOverride.objects.create(date=date(2026, 9, 3), kind=kind, name="Nghỉ bù")
     assert RollupStamp.objects.get(commune=commune).as_of == rollups.EARLIEST
+
+
+def test_a_consumer_s_fake_provider_is_answered_raw(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Consumers test with a fake provider whose facts are no rows (nothing marks them dirty):
+    the selectors then compute raw, so their figures are still exact."""
+    from danchu.reporting import catalogue
+
+    commune = CommuneFactory()
+    source = FakeSource()
+    source.add("fake.count", commune.pk, None, date(2026, 2, 3), 5)
+    monkeypatch.setattr(catalogue, "SOURCES", (source,))
+    assert not rollups.serving()
+    period = Period.parse("2026-H1")
+    assert figures(Scope.of(commune), period).values == {"fake.count": 5}
+    assert [f.values for f in series(Scope.of(commune), period)][1] == {"fake.count": 5}
+    assert figures_by_child(Scope.of(commune.parent), period)[0].values == {"fake.count": 5}
+    assert not DailyFigure.objects.exists()
