@@ -60,15 +60,18 @@ REFRESH_DELAY_SECONDS = 30
 
 # The providers the roll-ups were built from. A test that replaces ``catalogue.SOURCES`` with a
 # fake provider (as the indicator contract tells consumers to) has facts that are no rows: no
-# write marks their commune dirty. The selectors then answer from the raw computation, unless
-# the test says the roll-ups follow its provider (the roll-up tests do).
+# write marks their commune dirty. Under a replaced provider the selectors therefore answer from
+# the raw computation — until a ``refresh`` has run with that provider (the test publishes its
+# facts), or when the test says the roll-ups follow it (``FOLLOW_REPLACED_SOURCES``).
 _SOURCES = catalogue.SOURCES
+_built_with: object = _SOURCES
 FOLLOW_REPLACED_SOURCES = False
 
 
 def serving() -> bool:
     """Whether the selectors read the roll-ups (always, but under a replaced provider)."""
-    return catalogue.SOURCES is _SOURCES or FOLLOW_REPLACED_SOURCES
+    sources = catalogue.SOURCES
+    return sources is _SOURCES or sources is _built_with or FOLLOW_REPLACED_SOURCES
 
 
 # --- placement: where a source commune's figures count since 1 July 2025 ----------------
@@ -139,6 +142,8 @@ def refresh(
     """Recompute the roll-ups of ``commune_ids`` (``None``: every commune) for the days
     ``first..last`` (default: all) from the pillars' facts and replace the stored rows, daily and
     monthly, in one transaction. Returns the number of daily rows written."""
+    global _built_with
+    _built_with = catalogue.SOURCES
     first, last = first or EARLIEST, last or LATEST
     ids = None if commune_ids is None else sorted(set(commune_ids))
     if ids is not None and not ids:

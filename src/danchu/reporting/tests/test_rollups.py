@@ -333,3 +333,8 @@ def test_a_consumer_s_fake_provider_is_answered_raw(monkeypatch: pytest.MonkeyPa
     assert [f.values for f in series(Scope.of(commune), period)][1] == {"fake.count": 5}
     assert figures_by_child(Scope.of(commune.parent), period)[0].values == {"fake.count": 5}
     assert not DailyFigure.objects.exists()
+    # Once the test publishes its facts (a refresh under its provider), the roll-ups serve.
+    rollups.refresh(None)
+    assert rollups.serving()
+    assert figures(Scope.of(commune), period).values == {"fake.count": 5}
+    assert DailyFigure.objects.exists()
