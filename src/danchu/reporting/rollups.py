@@ -150,6 +150,14 @@ def refresh(
         return 0
     with transaction.atomic():
         _lock(ids)
+        # The markings this refresh answers: those visible before the facts are read (one made
+        # meanwhile stays for the next refresh).
+        marks = (
+            DirtyCommune.objects.all()
+            if ids is None
+            else DirtyCommune.objects.filter(commune_id__in=ids)
+        )
+        answered = list(marks.values_list("pk", flat=True))
         totals: dict[tuple[str, int, int | None, date], int] = defaultdict(int)
         for source in catalogue.SOURCES:
             for fact in source(ids, first, last):
@@ -167,6 +175,11 @@ def refresh(
         _rebuild_months(ids, month_start(first), month_end(last))
         _place_reported(ids, placed)
         _stamp(ids if ids is not None else sorted(seen), everything=ids is None)
+        for start in range(0, len(answered), 10_000):
+            DirtyCommune.objects.filter(pk__in=answered[start : start + 10_000]).delete()
+        for mark in _pending_marks():
+            if ids is None or mark.commune_id in ids:
+                mark.live = False  # a later write in this transaction marks it again
     return sum(1 for v in totals.values() if v)
 
 
@@ -363,12 +376,7 @@ def refresh_dirty(scope: Scope | None = None) -> list[int]:
     if not seen:
         return []
     communes = sorted({c for _pk, c in seen})
-    with transaction.atomic():
-        refresh(communes)
-        DirtyCommune.objects.filter(pk__in=[pk for pk, _c in seen if pk]).delete()
-        for mark in _pending_marks():
-            if mark.commune_id in communes:
-                mark.live = False  # a later write in this transaction marks it again
+    refresh(communes)  # answers the markings of these communes
     return communes
 
 

@@ -64,7 +64,7 @@ def land(fake_source: FakeSource):  # noqa: F811
     old = {u.pk: [] for u in [*merged, split, orphan]}
     generate(fake_source, old, seed=9, first=date(2021, 1, 1), last=date(2025, 6, 30))
     rollups.refresh(None)
-    assert set(rollups.refresh_dirty()) == {u.pk for u in [*merged, split]}  # the successions
+    assert not DirtyCommune.objects.exists()  # the successions' markings: answered
     return provinces, communes, merged, split, orphan
 
 
@@ -338,3 +338,15 @@ def test_a_consumer_s_fake_provider_is_answered_raw(monkeypatch: pytest.MonkeyPa
     assert rollups.serving()
     assert figures(Scope.of(commune), period).values == {"fake.count": 5}
     assert DailyFigure.objects.exists()
+
+
+def test_a_full_refresh_answers_every_marking(land, fake_source: FakeSource) -> None:  # noqa: F811
+    provinces, communes, *_ = land
+    for c in communes:
+        rollups.mark_dirty(c.pk)
+    assert DirtyCommune.objects.count() == len(communes)
+    rollups.refresh(None)
+    assert not DirtyCommune.objects.exists()
+    with CaptureQueriesContext(connection) as ctx:
+        figures(Scope.of(provinces[0]), Period.parse("2026-H1"))
+    assert len(ctx.captured_queries) <= 4  # no refresh left to do
