@@ -1,28 +1,17 @@
-"""``/api/v1/`` for indicators, review reports, key tasks and awards.
-
-The indicators' operations live in :mod:`danchu.reporting.indicator_api`; the review reports'
-and the steering part's routers are mounted once their modules exist.
-"""
+"""``/api/v1/`` for indicators, review reports, key tasks and awards: each part keeps its own
+router (indicator_api, review_api, steering_api), mounted here."""
 
 from __future__ import annotations
-
-import importlib
 
 from ninja import Router
 
 from danchu.reporting.indicator_api import router as indicator_router
+from danchu.reporting.review_api import router as review_router
+from danchu.reporting.steering_api import router as steering_router
 
 __all__ = ["router"]
 
 router = Router(tags=["reporting"])
 router.add_router("", indicator_router)
-
-for _part in ("review_api", "steering_api"):
-    _name = f"danchu.reporting.{_part}"
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as error:
-        if error.name != _name:
-            raise
-        continue
-    router.add_router("", _module.router)
+router.add_router("", review_router)
+router.add_router("", steering_router)

@@ -16,16 +16,17 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Steering and reviews")
 
     def ready(self) -> None:
+        from danchu.accounts.permissions import register_scope
+        from danchu.reporting import signals
         from danchu.reporting.steering import register_scopes
 
-        register_scopes()
-        from danchu.accounts.permissions import register_scope
-
+        signals.connect()  # pillar writes mark their commune's roll-ups dirty
+        scope = {"province": "province_id", "commune": "commune_id"}
+        register_scope("reporting.reportedfigure", scope)
         # Review reports: a commune's report sits in its commune and province; a province's
         # report only in its province (commune-scoped roles do not see it).
-        register_scope(
-            "reporting.reviewreport", {"province": "province_id", "commune": "commune_id"}
-        )
+        register_scope("reporting.reviewreport", scope)
+        register_scopes()
 
     def load_demo(self, commune: Any, *, seed: int, stdout: Any) -> None:
         """``danchu demo``: historical figures, steering plans and awards, then the reviews."""

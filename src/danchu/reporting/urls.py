@@ -1,14 +1,13 @@
 """URLs of the steering reports: public dashboards (/chi-dao/, /tinh/…/chi-dao/, /xa/…/chi-dao/),
-their exports and the province's open data; the review reports' and the steering part's pages
-come from their own URL modules, included here in the same "reporting" namespace."""
+their exports and the province's open data; historical figures sent up as Excel; the review
+reports' and the steering part's pages come from their own URL modules, in the same namespace."""
 
 from __future__ import annotations
-
-import importlib
 
 from django.urls import URLPattern, URLResolver, include, path
 
 from danchu.reporting import dashboard_views as views
+from danchu.reporting import history_views
 
 app_name = "reporting"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -39,30 +38,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
         {"level": "commune"},
         name="dashboard_commune_export",
     ),
+    # Historical figures (số liệu báo cáo gửi lên bằng Excel).
+    path("quan-ly/so-lieu-bao-cao/", history_views.upload, name="history_upload"),
+    path("quan-ly/so-lieu-bao-cao/mau.xlsx", history_views.template, name="history_template"),
+    path(
+        "quan-ly/so-lieu-bao-cao/<str:batch>/xoa/",
+        history_views.delete,
+        name="history_delete",
+    ),
+    path("", include("danchu.reporting.review_urls")),
+    path("", include("danchu.reporting.steering_urls")),
 ]
-
-# The review reports' and the steering part's pages (other parts of the app): included once
-# their modules exist, so this file works before and after they land.
-for _part in ("review_urls", "steering_urls"):
-    _name = f"danchu.reporting.{_part}"
-    try:
-        importlib.import_module(_name)
-    except ModuleNotFoundError as error:
-        if error.name != _name:
-            raise
-        continue
-    urlpatterns.append(path("", include(_name)))
-
-# Historical figures sent up as Excel (số liệu báo cáo; the roll-up part's pages), once its
-# views exist.
-try:
-    _history = importlib.import_module("danchu.reporting.history_views")
-except ModuleNotFoundError as error:
-    if error.name != "danchu.reporting.history_views":
-        raise
-else:
-    urlpatterns += [
-        path("quan-ly/so-lieu-bao-cao/", _history.upload, name="history_upload"),
-        path("quan-ly/so-lieu-bao-cao/mau.xlsx", _history.template, name="history_template"),
-        path("quan-ly/so-lieu-bao-cao/<str:batch>/xoa/", _history.delete, name="history_delete"),
-    ]
