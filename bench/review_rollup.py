@@ -116,7 +116,7 @@ def _build(args: argparse.Namespace) -> Any:
         phases[name] = now - mark[0]
         mark[0] = now
 
-    built = build(sizes, args.seed, clock)
+    built = build(sizes, args.seed, clock, check_keys=args.check_keys)
     loader = "COPY" if connection.vendor == "postgresql" else "executemany"
     total = sum(built.rows.values())
     print(
@@ -124,6 +124,8 @@ def _build(args: argparse.Namespace) -> Any:
         f"{sizes.households:,} households; {total:,} rows written with {loader} in one "
         f"transaction in {sum(phases.values()):.1f} s"
     )
+    if built.how:
+        print("  load: " + "; ".join(built.how))
     print("  phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
     for label, count in sorted(built.rows.items(), key=lambda item: -item[1]):
         print(f"  {label:<36} {count:>12,}")
@@ -231,6 +233,9 @@ def main() -> int:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead")
     parser.add_argument("--clobber", action="store_true", help="drop an existing bench database")
+    parser.add_argument(
+        "--check-keys", action="store_true", help="check the foreign keys at the load"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--show", type=int, default=0, help="print that many figures")
     args = parser.parse_args()
