@@ -15,6 +15,15 @@ class ReportingConfig(AppConfig):
     name = "danchu.reporting"
     verbose_name = _("Steering and reviews")
 
+    def ready(self) -> None:
+        from danchu.accounts.permissions import register_scope
+        from danchu.reporting import signals
+
+        signals.connect()  # pillar writes mark their commune's roll-ups dirty
+        register_scope(
+            "reporting.reportedfigure", {"province": "province_id", "commune": "commune_id"}
+        )
+
     def load_demo(self, commune: Any, *, seed: int, stdout: Any) -> None:
         """``danchu demo``: historical figures, steering plans and awards, then the reviews."""
         for part in DEMO_PARTS:
