@@ -466,17 +466,13 @@ class Generator:
                             receipts[kid].append([*who, amount, got])
             for kid, starts, _ends, _compulsory in ids:
                 for n in range(rng.randint(1, 4)):
-                    name = f"Công ty TNHH Thử {cid}-{n}"
-                    who = (
-                        cid,
-                        kid,
-                        "organisation",
-                        None,
-                        name,
-                        f"o:cong ty tnhh thu {cid}-{n}",
-                        None,
-                        "money",
+                    # Organisations and persons from elsewhere (no village).
+                    kind, name, key = (
+                        ("organisation", f"Công ty TNHH Thử {cid}-{n}", f"o:cong ty thu {cid}-{n}")
+                        if n % 2 == 0
+                        else ("person", f"Ông Nguyễn Văn {cid}-{n}", f"p:ong nguyen van {cid}-{n}")
                     )
+                    who = (cid, kid, kind, None, name, key, None, "money")
                     amount = 1_000_000 * rng.randint(5, 100)
                     pledged = starts + timedelta(days=rng.randint(0, 20))
                     pledges.append((pledge_table.new_id(), *who, amount, pledged))
@@ -670,14 +666,21 @@ class Generator:
 
         days, records, dialogues, commitments, teams, cases = [], [], [], [], [], []
         for cid in self.commune_ids:
-            # Reception: the chair receives citizens at least one day a month (Luật Tiếp công
-            # dân Art. 15(2)); here two scheduled days a month, a few cancelled.
-            month = FIRST
-            while month <= LAST:
-                for dom in (10, 25):
-                    held = month.replace(day=dom)
+            # Reception: the chair receives citizens at least one day a week (Luật Tiếp công
+            # dân Art. 15(2)); here every Wednesday, a few cancelled — some of those made up by
+            # an unscheduled day on the Friday.
+            monday = FIRST - timedelta(days=FIRST.weekday())
+            while monday <= LAST:
+                planned: list[tuple[date, bool | None]] = [(monday + timedelta(days=2), False)]
+                if rng.random() < 0.08:
+                    planned = [(monday + timedelta(days=2), None)]
+                    if rng.random() < 0.5:
+                        planned.append((monday + timedelta(days=4), True))
+                for held, ad_hoc in planned:
+                    if held > LAST:
+                        continue
                     did = self.t(ReceptionDay).new_id()
-                    status = "held" if rng.random() < 0.9 else "cancelled"
+                    status = "cancelled" if ad_hoc is None else "held"
                     days.append(
                         (
                             did,
@@ -685,12 +688,12 @@ class Generator:
                             held,
                             "Chủ tịch UBND xã",
                             "Trụ sở UBND xã",
-                            False,
+                            bool(ad_hoc),
                             status,
                             at(held - timedelta(days=20)),
                         )
                     )
-                    for _ in range(rng.randint(0, 6) if status == "held" else 0):
+                    for _ in range(rng.randint(0, 4) if status == "held" else 0):
                         records.append(
                             (
                                 self.t(ReceptionRecord).new_id(),
@@ -703,7 +706,7 @@ class Generator:
                                 at(held),
                             )
                         )
-                month = (month + timedelta(days=32)).replace(day=1)
+                monday += timedelta(days=7)
             # Dialogues (Law 10/2022 Art. 32(1)), with their commitments.
             for held in (date(2026, 4, 15), date(2026, 10, 15)):
                 held += timedelta(days=rng.randint(0, 14))
@@ -853,7 +856,7 @@ class Generator:
             for need in rules.requirements(
                 category, self.villages_of[cid], has_loudspeaker=self.loudspeaker[cid]
             ):
-                if rng.random() < 0.03:
+                if rng.random() < 0.003:
                     continue  # a channel forgotten
                 start = published + timedelta(days=rng.randint(0, 1) if need.village_id else 0)
                 if need.permanent or need.min_days is None:
