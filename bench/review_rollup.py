@@ -208,9 +208,33 @@ def _run(args: argparse.Namespace) -> bool:
     missing = sorted(set(codes) - set(nonzero))
     if missing:
         print(f"  no value in the generated data ({len(missing)}): " + ", ".join(missing))
+    if args.breakdown:
+        _breakdown(scope, period)
     for code in sorted(nonzero)[: args.show]:
         print(f"    {code:<48} {served.values[code]:>16,}")
     return all(checks.values())
+
+
+def _breakdown(scope: Any, period: Any) -> None:
+    """Where the raw time goes: each pillar's facts, for the review and for a rebuild."""
+    from danchu.reporting import catalogue, rollups
+
+    print("  breakdown, one round each (facts counted, not summed):")
+    review = rebuild = 0.0
+    for source in catalogue.SOURCES:
+        name = getattr(source, "__module__", str(source)).removeprefix("danchu.")
+
+        def run(first: Any, last: Any, ids: Any, source: Any = source) -> int:
+            return sum(1 for _ in source(ids, first, last))
+
+        seconds, facts = _timed(lambda: run(period.first, period.last, scope.commune_ids))
+        whole, all_facts = _timed(lambda: run(rollups.EARLIEST, rollups.LATEST, None))
+        review, rebuild = review + seconds, rebuild + whole
+        print(
+            f"    {name:<26} review {_ms(seconds):>12} ({facts:,} facts); "
+            f"all days, all communes (rebuild) {_ms(whole):>12} ({all_facts:,} facts)"
+        )
+    print(f"    {'all pillars':<26} review {_ms(review):>12}; rebuild {_ms(rebuild):>12}")
 
 
 def _same(left: dict[str, int], right: dict[str, int]) -> bool:
@@ -239,6 +263,7 @@ def main() -> int:
         "--check-keys", action="store_true", help="check the foreign keys at the load"
     )
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
+    parser.add_argument("--breakdown", action="store_true", help="time each pillar's facts once")
     parser.add_argument("--show", type=int, default=0, help="print that many figures")
     args = parser.parse_args()
 
