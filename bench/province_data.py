@@ -1081,7 +1081,9 @@ class Generator:
                             rng.choice(section_ids),
                             "Góp ý",
                             outcome,
-                            "" if outcome == "pending" else "Tiếp thu, chỉnh sửa",
+                            {"pending": "", "accepted": "Tiếp thu, chỉnh sửa dự thảo"}.get(
+                                outcome, "Giải trình lý do không tiếp thu"
+                            ),
                             at(answered) if outcome != "pending" else None,
                         )
                     )
