@@ -14,7 +14,6 @@ from fractions import Fraction
 from typing import Any
 
 from django.utils import timezone, translation
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +23,7 @@ from danchu.core.indicators import Indicator
 from danchu.reporting import catalogue
 from danchu.reporting.periods import MAX_YEAR, MIN_YEAR, Period, PeriodError
 from danchu.reporting.scopes import Scope
-from danchu.reporting.selectors import Figures, figures, figures_by_child, series
+from danchu.reporting.selectors import Figures, figures, figures_by_child, grouped, series
 from danchu.territory.models import AdministrativeUnit, Village
 
 __all__ = [
@@ -211,13 +210,6 @@ class Cell:
             return cls(fig.display(indicator.code), number)
         value = fig.get(indicator.code)
         return cls(grouped(value), value)
-
-
-def grouped(value: int) -> str:
-    """``1.234.500`` in Vietnamese, ``1,234,500`` in English (Django's number_format groups
-    only when NUMBER_GROUPING is set, which the Vietnamese locale does not set)."""
-    separator = str(get_format("THOUSAND_SEPARATOR"))
-    return f"{value:,}".replace(",", separator)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db.models import Sum
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 
 from danchu.core.indicators import Indicator
 from danchu.reporting import catalogue, rollups
@@ -55,7 +55,13 @@ class Figures:
             if rate is None:
                 return "—"
             return number_format(round(float(rate) * 100, 1), 1) + "%"
-        return number_format(self.get(code), 0, force_grouping=True)
+        return grouped(self.get(code))
+
+
+def grouped(value: int) -> str:
+    """``1.234.500`` in Vietnamese, ``1,234,500`` in English: Django's ``number_format`` groups
+    only where the locale sets NUMBER_GROUPING, which the Vietnamese locale does not."""
+    return f"{value:,}".replace(",", str(get_format("THOUSAND_SEPARATOR")))
 
 
 def raw_figures(scope: Scope, period: Period) -> Figures:
