@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from danchu.reporting import catalogue, emulation, steering
 from danchu.reporting.models import (
@@ -156,7 +157,7 @@ def load(commune: Any, *, seed: int, stdout: Any) -> None:
     users = _users()
     chair = users.get(CHAIR)
     if chair is None:
-        stdout.write("Demo steering: the demo accounts are missing; nothing loaded.\n")
+        stdout.write(gettext("Demo steering: the demo accounts are missing; nothing loaded."))
         return
     villages = {v.code: v for v in Village.objects.filter(commune=commune, is_active=True)}
 
@@ -210,8 +211,10 @@ def load(commune: Any, *, seed: int, stdout: Any) -> None:
             decision_date=_day(day), signer=signer,
         )  # fmt: skip
     stdout.write(
-        f"Demo steering: 2 plans, {len(H1_TASKS) + len(H2_TASKS)} key tasks, 2 emulation "
-        f"rounds, {len(best) + 1} awards.\n"
+        gettext(
+            "Demo steering: %(plans)d plans, %(tasks)d key tasks, %(rounds)d emulation rounds, %(awards)d awards."  # noqa: E501
+        )
+        % {"plans": 2, "tasks": len(H1_TASKS) + len(H2_TASKS), "rounds": 2, "awards": len(best) + 1}
     )
 
 
