@@ -104,6 +104,7 @@ def _figures(rng: random.Random, size: float, months: int, town: bool) -> dict[s
         out["oversight.recommendations_answered"] * rng.uniform(0.8, 1.0)
     )
     out["decisions.passed"] = out["decisions.decided"] - rng.randint(0, 1)
+    out["decisions.not_passed"] = out["decisions.decided"] - out["decisions.passed"]
     out["disclosure.items_on_time"] = round(out["disclosure.items_due"] * rng.uniform(0.85, 1.0))
     out["disclosure.channel_compliant"] = round(out["disclosure.items_due"] * rng.uniform(0.9, 1.0))
     out["consultation.opinions_answered"] = round(

@@ -3,11 +3,13 @@
 For the demo commune (Xã Can Lộc), through :mod:`danchu.reporting.reviews` with the demo's
 chair as the actor:
 
-* the half-year review of 2026 (2026-H1), issued at the end of June: number 01;
+* the half-year review of the second half of 2026 (2026-H2), issued today: number 01. The
+  pillars' demo data lies in the months before today, so this is the half-year it fills
+  (reviews are issued before the period ends, with the figures up to the day of issue);
 * the five-year review 2021–2026, issued today: number 02. Its figures span the merger of
   1 July 2025 — the commune's scope includes Thị trấn Nghèn, Xã Thiên Lộc and Xã Vượng Lộc,
   whose history ``demo_history`` loads before this part;
-* a draft for the second half of 2026, with its figures and no text yet.
+* a draft of the annual review 2026, with its figures and no text yet.
 
 The narrative sections are written for the demo (official register, not taken from any real
 report).
@@ -85,9 +87,9 @@ FIVE_YEAR = reviews.ReviewText(
 HALF_YEAR = reviews.ReviewText(
     title="",
     results=(
-        "Trong 6 tháng đầu năm 2026, Ủy ban nhân dân xã đã ban hành kế hoạch thực hiện dân chủ ở "
-        "cơ sở năm 2026, phân công nhiệm vụ cụ thể cho công chức và trưởng thôn, tổ trưởng tổ "
-        "dân phố.\n"
+        "Trong 6 tháng cuối năm 2026, Ủy ban nhân dân xã đã ban hành kế hoạch triển khai 08 "
+        "nhiệm vụ trọng tâm thực hiện dân chủ ở cơ sở, phân công nhiệm vụ cụ thể cho công chức "
+        "và trưởng thôn, tổ trưởng tổ dân phố.\n"
         "Các nội dung thuộc diện phải công khai được niêm yết và đăng tải theo quy định; các "
         "thôn tổ chức hội nghị để Nhân dân bàn và quyết định mức đóng góp xây dựng đường giao "
         "thông nông thôn và sửa chữa nhà văn hóa.\n"
@@ -101,9 +103,9 @@ HALF_YEAR = reviews.ReviewText(
         "trình."
     ),
     next_tasks=(
-        "Tập trung hoàn thành các nhiệm vụ trọng tâm 6 tháng cuối năm; tổ chức hội nghị đối "
-        "thoại giữa Chủ tịch Ủy ban nhân dân xã với Nhân dân; chuẩn bị tổng kết giai đoạn "
-        "2021–2026."
+        "Hoàn thành các nhiệm vụ trọng tâm còn lại của năm 2026; tổ chức hội nghị đối thoại giữa "
+        "Chủ tịch Ủy ban nhân dân xã với Nhân dân; xây dựng kế hoạch thực hiện dân chủ ở cơ sở "
+        "năm 2027."
     ),
     recommendations=(
         "Đề nghị Ban Chỉ đạo thực hiện dân chủ ở cơ sở tỉnh hướng dẫn thống nhất biểu mẫu số "
@@ -137,10 +139,10 @@ def load(commune: Any, *, seed: int, stdout: Any) -> None:
     if ReviewReport.objects.filter(unit=commune).exists():
         return
     half = reviews.review_create(
-        actor=chair, unit=commune, kind=ReviewReport.Kind.HALF_YEAR, period=Period.half(2026, 1)
+        actor=chair, unit=commune, kind=ReviewReport.Kind.HALF_YEAR, period=Period.half(2026, 2)
     )
     half = _write(chair, half, HALF_YEAR)
-    reviews.review_issue(actor=chair, report=half, issued_on=date(2026, 6, 26))
+    reviews.review_issue(actor=chair, report=half, issued_on=today)
     term = reviews.review_create(
         actor=chair, unit=commune, kind=ReviewReport.Kind.FIVE_YEAR,
         period=Period.years(2021, 2026),
@@ -148,7 +150,7 @@ def load(commune: Any, *, seed: int, stdout: Any) -> None:
     term = _write(chair, term, FIVE_YEAR)
     reviews.review_issue(actor=chair, report=term, issued_on=today)
     reviews.review_create(
-        actor=chair, unit=commune, kind=ReviewReport.Kind.HALF_YEAR, period=Period.half(2026, 2)
+        actor=chair, unit=commune, kind=ReviewReport.Kind.ANNUAL, period=Period.year(2026)
     )
     stdout.write(
         _("Demo reviews: %(issued)d issued report(s), %(drafts)d draft(s).")

@@ -1,4 +1,4 @@
-"""The demo's reviews for Xã Can Lộc: an issued half-year review, an issued five-year review
+"""The demo's reviews for Xã Can Lộc: an issued review of the second half-year, an issued five-year review
 that spans the 2025 merger, a draft; idempotent; reset removes them."""
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ def test_demo_reviews(fake_facts, db):
     UnitSuccession.objects.create(predecessor=former, successor=commune)
     fake_facts.add("contributions.money_received_vnd", former.pk, date(2022, 4, 1), 900_000_000)
     fake_facts.add("contributions.money_received_vnd", commune.pk, date(2026, 3, 1), 100_000_000)
+    fake_facts.add("contributions.money_received_vnd", commune.pk, date(2026, 8, 1), 20_000_000)
     out = io.StringIO()
     demo_reviews.load(commune, seed=1, stdout=out)
     demo_reviews.load(commune, seed=1, stdout=out)  # idempotent
@@ -36,11 +37,12 @@ def test_demo_reviews(fake_facts, db):
     assert len(reports) == 3
     half = reports["half_yearissued"]
     term = reports["five_yearissued"]
-    assert reports["half_yeardraft"].period_first == date(2026, 7, 1)
+    assert reports["annualdraft"].period_first == date(2026, 1, 1)
+    assert half.period_first == date(2026, 7, 1)
     assert half.reference == "01/BC-UBND"
     assert term.reference == "02/BC-UBND"
-    assert term.snapshot["values"]["contributions.money_received_vnd"] == 1_000_000_000
-    assert half.snapshot["values"]["contributions.money_received_vnd"] == 100_000_000
+    assert term.snapshot["values"]["contributions.money_received_vnd"] == 1_020_000_000
+    assert half.snapshot["values"]["contributions.money_received_vnd"] == 20_000_000
     assert term.signer_name == "Phan Văn Hùng"
     assert "Thị trấn Nghèn" in term.results
     assert review_docx(term).startswith(b"PK")
