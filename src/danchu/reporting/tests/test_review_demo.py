@@ -1,5 +1,5 @@
-"""The demo's reviews for Xã Can Lộc: an issued review of the second half-year, an issued five-year review
-that spans the 2025 merger, a draft; idempotent; reset removes them."""
+"""The demo's reviews for Xã Can Lộc: an issued review of the second half-year, an issued
+five-year review that spans the 2025 merger, a draft; idempotent; reset removes them."""
 
 from __future__ import annotations
 
