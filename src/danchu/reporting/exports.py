@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -24,6 +25,8 @@ __all__ = [
     "XLSX_CONTENT_TYPE",
     "open_data_csv",
     "open_data_json",
+    "rows_csv",
+    "rows_xlsx",
     "table_csv",
     "table_xlsx",
 ]
@@ -71,6 +74,47 @@ def table_csv(table: Table) -> bytes:
 
 def table_xlsx(table: Table) -> bytes:
     """One sheet: the caption as title, a bold header that stays in view, real numbers."""
+    rates = {
+        column
+        for column, indicator in enumerate(table.indicators, start=2)
+        if indicator.is_rate and len(table.head) == len(table.indicators)
+    }
+    return _xlsx(
+        table.caption,
+        [table.row_head, *table.head],
+        _values(table),
+        formats=dict.fromkeys(rates, "0.0"),
+        frozen="B3",
+    )
+
+
+def rows_csv(header: Sequence[str], lines: list[list[Any]]) -> bytes:
+    """Any table as CSV: a header, then lines of text, numbers, dates (ISO) or ``None``."""
+    return _csv(header, lines)
+
+
+def rows_xlsx(
+    caption: str,
+    header: Sequence[str],
+    lines: list[list[Any]],
+    formats: dict[int, str] | None = None,
+    frozen: str = "A3",
+    wide: int = 1,
+) -> bytes:
+    """Any table as one sheet like the dashboards' (``formats``: a number format per column,
+    counted from 1; ``wide``: the column of names); a date is a real date printed ``dd/mm/yyyy``."""
+    return _xlsx(caption, header, lines, formats=formats or {}, frozen=frozen, wide=wide)
+
+
+def _xlsx(
+    caption: str,
+    header: Sequence[str],
+    lines: list[list[Any]],
+    *,
+    formats: dict[int, str],
+    frozen: str,
+    wide: int = 1,
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -80,29 +124,27 @@ def table_xlsx(table: Table) -> bytes:
     assert sheet is not None
     sheet.title = clean_text(_("Figures"))[:31]
     title = sheet.cell(row=1, column=1)
-    _text(title, table.caption)
+    _text(title, caption)
     title.font = Font(bold=True, size=13)
-    for column, head in enumerate([table.row_head, *table.head], start=1):
+    for column, head in enumerate(header, start=1):
         cell = sheet.cell(row=2, column=column)
         _text(cell, head)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(column)].width = 40 if column == 1 else 18
-    sheet.freeze_panes = "B3"
-    rates = {
-        column
-        for column, indicator in enumerate(table.indicators, start=2)
-        if indicator.is_rate and len(table.head) == len(table.indicators)
-    }
-    for line_no, line in enumerate(_values(table), start=3):
+        sheet.column_dimensions[get_column_letter(column)].width = 40 if column == wide else 18
+    sheet.freeze_panes = frozen
+    for line_no, line in enumerate(lines, start=3):
         for column, value in enumerate(line, start=1):
             cell = sheet.cell(row=line_no, column=column)
             if isinstance(value, str):
                 _text(cell, value)
+            elif isinstance(value, date):
+                cell.value = value
+                cell.number_format = "dd/mm/yyyy"
             elif value is not None:
                 cell.value = value
-                decimal = isinstance(value, float) or column in rates
-                cell.number_format = "0.0" if decimal else "#,##0"
+                decimal = isinstance(value, float)
+                cell.number_format = formats.get(column, "0.0" if decimal else "#,##0")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -6,6 +6,7 @@ No ``app_name``: the lead includes these in the ``reporting`` namespace. ``<leve
 
 from django.urls import URLPattern, URLResolver, path, re_path
 
+from danchu.reporting import steering_export_views as downloads
 from danchu.reporting import steering_views as views
 
 _UNIT = r"^quan-ly/chi-dao/(?P<level>xa|tinh)/(?P<code>[0-9A-Za-z]{1,10})/"
@@ -13,9 +14,24 @@ _UNIT = r"^quan-ly/chi-dao/(?P<level>xa|tinh)/(?P<code>[0-9A-Za-z]{1,10})/"
 urlpatterns: list[URLPattern | URLResolver] = [
     re_path(_UNIT + r"ke-hoach/$", views.plans, name="steering_plans"),
     re_path(_UNIT + r"qua-han/$", views.overdue, name="steering_overdue"),
+    re_path(
+        _UNIT + r"qua-han/tai-ve\.(?P<fmt>csv|xlsx)$",
+        downloads.overdue_export,
+        name="steering_overdue_export",
+    ),
     re_path(_UNIT + r"thi-dua/$", views.rounds, name="emulation_rounds"),
     path("quan-ly/chi-dao/ke-hoach/<int:pk>/", views.plan_detail, name="steering_plan"),
+    re_path(
+        r"^quan-ly/chi-dao/ke-hoach/(?P<pk>[0-9]{1,18})/tai-ve\.(?P<fmt>csv|xlsx)$",
+        downloads.plan_export,
+        name="steering_plan_export",
+    ),
     path("quan-ly/chi-dao/nhiem-vu/<int:pk>/", views.task_detail, name="steering_task"),
     path("quan-ly/chi-dao/minh-chung/<int:pk>/", views.evidence, name="steering_evidence"),
     path("quan-ly/chi-dao/thi-dua/<int:pk>/", views.round_detail, name="emulation_round"),
+    re_path(
+        r"^quan-ly/chi-dao/thi-dua/(?P<pk>[0-9]{1,18})/tai-ve\.(?P<fmt>csv|xlsx)$",
+        downloads.round_export,
+        name="emulation_round_export",
+    ),
 ]
