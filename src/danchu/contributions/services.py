@@ -10,7 +10,7 @@ reasoned counter-entry, never edited or deleted.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -32,7 +32,8 @@ from danchu.contributions.models import (
 )
 from danchu.core import audit
 from danchu.core.errors import ApplicationError, ValidationFailed
-from danchu.core.text import fold_vi, normalize_spaces
+from danchu.core.text import fold_vi
+from danchu.core.validation import FieldErrors, acting_person, clean_text
 from danchu.territory.models import AdministrativeUnit, Household, Resident, Village
 
 __all__ = [
@@ -53,20 +54,6 @@ MAX_QUANTITY = 10**15
 ARTICLE_15_1 = "Law 10/2022/QH15 Art. 15(1)"
 
 
-@dataclass
-class _Errors:
-    fields: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, name: str, message: str) -> None:
-        self.fields.setdefault(name, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise ValidationFailed(
-                _("Please correct the errors below."), code="invalid", fields=self.fields
-            )
-
-
 @dataclass(frozen=True)
 class Contributor:
     """Who gives: a household of the commune, or an organisation or person named as given."""
@@ -78,25 +65,7 @@ class Contributor:
     anonymous: bool = False
 
 
-def _person(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _text(errors: _Errors, name: str, value: Any, limit: int, *, required: bool = True) -> str:
-    if value is not None and not isinstance(value, str):
-        errors.add(name, _("Enter a valid value."))
-        return ""
-    text = (value or "").strip() if "\n" in (value or "") else normalize_spaces(value)
-    if required and not text:
-        errors.add(name, _("This field is required."))
-    elif len(text) > limit:
-        errors.add(name, _("At most %(limit)s characters.") % {"limit": limit})
-    elif any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in text):
-        errors.add(name, _("Remove the invisible control characters from this text."))
-    return text
-
-
-def _quantity(errors: _Errors, name: str, value: Any, *, allow_zero: bool = False) -> int:
+def _quantity(errors: FieldErrors, name: str, value: Any, *, allow_zero: bool = False) -> int:
     """A whole number of đồng, m², workdays or units: floats and text are refused, not rounded."""
     if isinstance(value, bool) or not isinstance(value, int):
         errors.add(name, _("Enter a whole number."))
@@ -108,20 +77,20 @@ def _quantity(errors: _Errors, name: str, value: Any, *, allow_zero: bool = Fals
     return value
 
 
-def _day(errors: _Errors, name: str, value: Any) -> date | None:
+def _day(errors: FieldErrors, name: str, value: Any) -> date | None:
     if not isinstance(value, date):
         errors.add(name, _("Enter a valid date."))
         return None
     return value
 
 
-def _not_future(errors: _Errors, name: str, day: date | None) -> None:
+def _not_future(errors: FieldErrors, name: str, day: date | None) -> None:
     if day is not None and day > timezone.localdate():
         errors.add(name, _("This date is in the future."))
 
 
 def _commune_villages(
-    errors: _Errors, commune: AdministrativeUnit, villages: Sequence[Village]
+    errors: FieldErrors, commune: AdministrativeUnit, villages: Sequence[Village]
 ) -> list[Village]:
     chosen = list(villages)
     if any(v.commune_id != commune.pk or not v.is_active for v in chosen):
@@ -130,7 +99,7 @@ def _commune_villages(
 
 
 def _decision_errors(
-    errors: _Errors, commune: AdministrativeUnit, level: str, decision: Any
+    errors: FieldErrors, commune: AdministrativeUnit, level: str, decision: Any
 ) -> None:
     """Law 10/2022 Art. 15(1): a compulsory level is the community's decision. Refuse it
     without an adopted decision of this commune on contributions."""
@@ -205,10 +174,10 @@ def campaign_create(
 ) -> Campaign:
     """Open a campaign with its targets per kind (integers; zero: no target for that kind)."""
     require(actor, Action.CAMPAIGN_MANAGE, commune)
-    errors = _Errors()
-    title = _text(errors, "title", title, 300)
-    purpose = _text(errors, "purpose", purpose, 5000)
-    serves = _text(errors, "serves", serves, 300)
+    errors = FieldErrors()
+    title = clean_text(errors, "title", title, 300)
+    purpose = clean_text(errors, "purpose", purpose, 5000)
+    serves = clean_text(errors, "serves", serves, 300)
     start, end = _day(errors, "starts_on", starts_on), _day(errors, "ends_on", ends_on)
     if start and end and end < start:
         errors.add("ends_on", _("The end cannot be before the start."))
@@ -230,8 +199,8 @@ def campaign_create(
             errors, "target_materials", target_materials, allow_zero=True
         ),
     }
-    material_name = _text(errors, "material_name", material_name, 100, required=False)
-    material_unit = _text(errors, "material_unit", material_unit, 30, required=False)
+    material_name = clean_text(errors, "material_name", material_name, 100, required=False)
+    material_unit = clean_text(errors, "material_unit", material_unit, 30, required=False)
     if target_materials and not (material_name and material_unit):
         errors.add("material_unit", _("Name the material and its unit."))
     errors.raise_if_any()
@@ -240,7 +209,7 @@ def campaign_create(
     campaign = Campaign.objects.create(
         commune=commune, title=title, purpose=purpose, serves=serves, starts_on=start,
         ends_on=end, level=level, decision=decision, level_per_household=level_per_household,
-        material_name=material_name, material_unit=material_unit, created_by=_person(actor),
+        material_name=material_name, material_unit=material_unit, created_by=acting_person(actor),
         **targets,
     )  # fmt: skip
     campaign.villages.set(chosen)
@@ -286,7 +255,7 @@ def _representative_name(household: Household) -> str:
 
 
 def _contributor_fields(
-    errors: _Errors, campaign: Campaign, contributor: Contributor
+    errors: FieldErrors, campaign: Campaign, contributor: Contributor
 ) -> dict[str, Any]:
     """The contributor columns shared by pledges and receipts."""
     if contributor.kind not in ContributorKind.values:
@@ -298,12 +267,12 @@ def _contributor_fields(
             errors.add("household", _("Choose a household of this commune."))
             return {}
         village = household.village
-        name = _text(errors, "contributor_name", contributor.name, 200, required=False)
+        name = clean_text(errors, "contributor_name", contributor.name, 200, required=False)
         name = name or _representative_name(household)
         key = f"h:{household.pk}"
     else:
         household = None
-        name = _text(errors, "contributor_name", contributor.name, 200)
+        name = clean_text(errors, "contributor_name", contributor.name, 200)
         if village is not None and village.commune_id != campaign.commune_id:
             errors.add("village", _("Choose a village of this commune."))
         key = f"{contributor.kind[0]}:{fold_vi(name)}"[:220]
@@ -320,12 +289,12 @@ def _contributor_fields(
 
 
 def _gift_fields(
-    errors: _Errors, campaign: Campaign, kind: str, amount: Any, land_parcel: str, waived: bool
+    errors: FieldErrors, campaign: Campaign, kind: str, amount: Any, land_parcel: str, waived: bool
 ) -> dict[str, Any]:
     if kind not in Kind.values:
         errors.add("kind", _("Choose money, land, workdays or materials."))
     amount = _quantity(errors, "amount", amount)
-    parcel = _text(errors, "land_parcel", land_parcel, 200, required=kind == Kind.LAND)
+    parcel = clean_text(errors, "land_parcel", land_parcel, 200, required=kind == Kind.LAND)
     if kind == Kind.MATERIALS and not campaign.material_unit:
         errors.add("kind", _("This campaign does not collect materials."))
     return {
@@ -373,14 +342,14 @@ def pledge_record(
     """Record a promise to contribute."""
     require(actor, Action.RECEIPT_ISSUE, campaign)
     _refuse_if_closed(campaign)
-    errors = _Errors()
+    errors = FieldErrors()
     who = _contributor_fields(errors, campaign, contributor)
     gift = _gift_fields(errors, campaign, kind, amount, land_parcel, compensation_waived)
     day = _day(errors, "pledged_on", pledged_on)
     _not_future(errors, "pledged_on", day)
     errors.raise_if_any()
     assert day is not None  # checked above
-    pledge = Pledge(**who, **gift, pledged_on=day, recorded_by=_person(actor))
+    pledge = Pledge(**who, **gift, pledged_on=day, recorded_by=acting_person(actor))
     # A village head records the pledges of their own village only.
     require(actor, Action.RECEIPT_ISSUE, pledge)
     pledge.save()
@@ -428,15 +397,15 @@ def receipt_issue(
     """Record a contribution received and give it the campaign's next number for its year."""
     require(actor, Action.RECEIPT_ISSUE, campaign)
     _refuse_if_closed(campaign)
-    errors = _Errors()
+    errors = FieldErrors()
     who = _contributor_fields(errors, campaign, contributor)
     gift = _gift_fields(errors, campaign, kind, amount, land_parcel, compensation_waived)
     day = _day(errors, "received_on", received_on)
     _not_future(errors, "received_on", day)
     if day is not None and day < campaign.starts_on:
         errors.add("received_on", _("The campaign had not started on this date."))
-    person = _person(actor)
-    collector = _text(errors, "collector_name", collector_name, 200, required=person is None)
+    person = acting_person(actor)
+    collector = clean_text(errors, "collector_name", collector_name, 200, required=person is None)
     errors.raise_if_any()
     assert day is not None  # checked above
     receipt = Receipt(
@@ -484,8 +453,8 @@ def receipt_cancel(*, actor: Any, receipt: Receipt, reason: str) -> Receipt:
     whole); the counter-entry takes the next number of the year it is made in.
     """
     require(actor, Action.RECEIPT_ISSUE, receipt)
-    errors = _Errors()
-    reason = _text(errors, "reason", reason, 1000)
+    errors = FieldErrors()
+    reason = clean_text(errors, "reason", reason, 1000)
     errors.raise_if_any()
     # The campaign row serialises every change of the balance (cancellations and spending).
     campaign = Campaign.objects.select_for_update().get(pk=receipt.campaign_id)
@@ -502,7 +471,7 @@ def receipt_cancel(*, actor: Any, receipt: Receipt, reason: str) -> Receipt:
             code="balance_too_low",
         )
     today = timezone.localdate()
-    person = _person(actor)
+    person = acting_person(actor)
     counter = Receipt(
         commune_id=receipt.commune_id, campaign=campaign,
         contributor_kind=receipt.contributor_kind, household_id=receipt.household_id,
@@ -538,14 +507,14 @@ def exemption_record(
 ) -> Exemption:
     """Exempt a poor or policy household from a compulsory level, or reduce it, with the basis."""
     require(actor, Action.RECEIPT_ISSUE, campaign)
-    errors = _Errors()
+    errors = FieldErrors()
     if campaign.level != Campaign.Level.COMPULSORY:
         errors.add("household", _("Only a compulsory level has exemptions."))
     if not isinstance(household, Household) or household.commune_id != campaign.commune_id:
         errors.add("household", _("Choose a household of this commune."))
     if category not in Exemption.Category.values:
         errors.add("category", _("Choose the category of the household."))
-    basis = _text(errors, "basis", basis, 300)
+    basis = clean_text(errors, "basis", basis, 300)
     if reduced_to is not None:
         _quantity(errors, "reduced_to", reduced_to)
         level = campaign.level_per_household
@@ -560,7 +529,7 @@ def exemption_record(
         )
     exemption = Exemption(
         commune_id=campaign.commune_id, campaign=campaign, household=household,
-        category=category, basis=basis, reduced_to=reduced_to, recorded_by=_person(actor),
+        category=category, basis=basis, reduced_to=reduced_to, recorded_by=acting_person(actor),
     )  # fmt: skip
     require(actor, Action.RECEIPT_ISSUE, exemption)
     exemption.save()
@@ -588,14 +557,14 @@ def spending_record(
 ) -> Spending:
     """Spend the campaign's money: refused above the balance (equal to it is allowed)."""
     require(actor, Action.SPENDING_RECORD, campaign)
-    errors = _Errors()
+    errors = FieldErrors()
     day = _day(errors, "spent_on", spent_on)
     _not_future(errors, "spent_on", day)
     if day is not None and day < campaign.starts_on:
         errors.add("spent_on", _("The campaign had not started on this date."))
-    description = _text(errors, "description", description, 300)
-    payee = _text(errors, "payee", payee, 200)
-    document = _text(errors, "document", document, 200)
+    description = clean_text(errors, "description", description, 300)
+    payee = clean_text(errors, "payee", payee, 200)
+    document = clean_text(errors, "document", document, 200)
     amount = _quantity(errors, "amount", amount)
     if village is not None and village.commune_id != campaign.commune_id:
         errors.add("village", _("Choose a village of this commune."))
@@ -612,7 +581,7 @@ def spending_record(
     spending = Spending.objects.create(
         commune_id=campaign.commune_id, campaign=locked, spent_on=day, description=description,
         payee=payee, document=document, amount=amount, village=village,
-        recorded_by=_person(actor),
+        recorded_by=acting_person(actor),
     )  # fmt: skip
     audit.record(
         actor=actor,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ApplicationError", "NotFound", "PermissionDenied", "ValidationFailed"]
+__all__ = ["ApplicationError", "NotFound", "PermissionDenied", "ValidationFailed", "WrongState"]
 
 
 class ApplicationError(Exception):
@@ -42,3 +42,9 @@ class NotFound(ApplicationError):
     """Missing and "another commune's" look the same to the caller (Zulip's access_* idea)."""
 
     status = 404
+
+
+class WrongState(ApplicationError):
+    """A step refused because of the current state of the row (already closed, issued, …)."""
+
+    status = 409

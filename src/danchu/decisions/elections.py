@@ -38,6 +38,7 @@ from danchu.accounts.permissions import Action, grants_for, require
 from danchu.core import audit
 from danchu.core.errors import PermissionDenied, ValidationFailed
 from danchu.core.text import fold_vi
+from danchu.core.validation import FieldErrors, acting_person
 from danchu.decisions import rules
 from danchu.decisions.models import (
     DismissalPetition,
@@ -59,10 +60,8 @@ from danchu.decisions.services import (
     TITLE_MAX,
     WrongState,
     _check_text,
-    _Errors,
     _lock_village,
     _names,
-    _person,
     _refuse,
     _today,
     matter_create,
@@ -94,7 +93,7 @@ def _invalid(fields: dict[str, list[str]]) -> ValidationFailed:
     return ValidationFailed(_("Please correct the errors below."), code="invalid", fields=fields)
 
 
-def _check_day(errors: _Errors, name: str, value: Any, *, future: bool = False) -> date | None:
+def _check_day(errors: FieldErrors, name: str, value: Any, *, future: bool = False) -> date | None:
     """A date: not in the future for a step already taken; at most a year ahead for a day set."""
     if not isinstance(value, date) or isinstance(value, datetime) or value < _EARLIEST:
         errors.add(name, _("Enter a valid date."))
@@ -222,7 +221,7 @@ def election_plan_record(
     require(actor, Action.MATTER_COMMUNE_WIDE, matter_village.commune)
     mv = _lock_village(matter_village)
     _expect_draft_election(mv)
-    errors = _Errors()
+    errors = FieldErrors()
     day = _check_day(errors, "election_day", election_day, future=True)
     issued = _check_day(errors, "plan_on", plan_on)
     errors.raise_if_any()
@@ -297,7 +296,7 @@ def election_candidates_fix(
     mv = _lock_village(matter_village)
     _expect_draft_election(mv)
     plan = _plan_of(mv)
-    errors = _Errors()
+    errors = FieldErrors()
     day = _check_day(errors, "fixed_on", fixed_on)
     cleaned = _names(errors, "names", names, CANDIDATES_MAX)
     errors.raise_if_any()
@@ -334,7 +333,7 @@ def election_team_set(
     mv = _lock_village(matter_village)
     _expect_draft_election(mv)
     plan = _plan_of(mv)
-    errors = _Errors()
+    errors = FieldErrors()
     day = _check_day(errors, "set_on", set_on)
     cleaned = _names(errors, "members", members, TEAM_NAMES_MAX)
     if "members" not in errors.fields and not cleaned:
@@ -367,7 +366,7 @@ def election_notice_record(
     mv = _lock_village(matter_village)
     _expect_draft_election(mv)
     plan = _plan_of(mv)
-    errors = _Errors()
+    errors = FieldErrors()
     day = _check_day(errors, "notice_on", notice_on)
     errors.raise_if_any()
     assert day is not None
@@ -470,7 +469,7 @@ def meeting_nomination_add(
             _("A candidate is nominated at the meeting only in a single village's election."),
             code="several_villages",
         )
-    errors = _Errors()
+    errors = FieldErrors()
     cleaned = _check_text(errors, "name", name, NAME_MAX, required=True)
     if source not in (ElectionCandidate.Source.HOUSEHOLDS, ElectionCandidate.Source.SELF):
         errors.add("source", _("Choose who nominated the candidate."))
@@ -559,7 +558,7 @@ def reelection_order(
         )
     if ElectionPlan.objects.filter(reelection_of=matter).exists():
         raise WrongState(_("A re-election is already ordered."), code="reelection_exists")
-    errors = _Errors()
+    errors = FieldErrors()
     text = _check_text(errors, "title", title, TITLE_MAX, required=False)
     errors.raise_if_any()
     new = matter_create(
@@ -598,7 +597,7 @@ def dismissal_petition_create(
     """Record what brings a dismissal to the community (Decree 59/2023 Art. 9(1))."""
     require(actor, Action.MATTER_MANAGE, village)
     _require_not_concerned(actor, village.pk)
-    errors = _Errors()
+    errors = FieldErrors()
     if route not in DismissalPetition.Route.values:
         errors.add("route", _("Choose who asks for the dismissal."))
     name = _check_text(errors, "head_name", head_name, NAME_MAX, required=True)
@@ -606,7 +605,7 @@ def dismissal_petition_create(
     errors.raise_if_any()
     petition = DismissalPetition.objects.create(
         commune_id=village.commune_id, village=village, route=route, head_name=name,
-        reason=why, created_by=_person(actor),
+        reason=why, created_by=acting_person(actor),
     )  # fmt: skip
     audit.record(
         actor=actor, action="decisions.dismissal.create", obj=petition,
@@ -645,7 +644,7 @@ def dismissal_signatures_record(
         raise WrongState(_("Only a households' petition has signatures."), code="not_petition")
     if petition.status != DismissalPetition.Status.COLLECTING:
         raise WrongState(_("This petition is already put to the community."), code="petition_used")
-    errors = _Errors()
+    errors = FieldErrors()
     day = _check_day(errors, "signed_on", signed_on)
     try:
         ids = list(dict.fromkeys(int(h) for h in household_ids if not isinstance(h, bool)))
@@ -663,7 +662,7 @@ def dismissal_signatures_record(
     assert day is not None
     DismissalSignature.objects.bulk_create(
         (DismissalSignature(commune_id=petition.commune_id, petition=petition, household_id=h,
-                            signed_on=day, recorded_by=_person(actor)) for h in ids),
+                            signed_on=day, recorded_by=acting_person(actor)) for h in ids),
         ignore_conflicts=True,
     )  # fmt: skip
     signing, total = dismissal_signatures(petition)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from danchu.accounts.permissions import Action, require
 from danchu.core import audit
 from danchu.core.errors import ApplicationError, ValidationFailed
+from danchu.core.validation import FieldErrors, acting_person
 from danchu.decisions import board_votes, services
 from danchu.decisions.models import (
     Ballot,
@@ -95,7 +96,7 @@ def envelope_returned(*, actor: Any, mv: MatterVillage, ballot: Ballot) -> Vote 
                 vote = Vote.objects.create(
                     commune_id=mv.commune_id, matter_id=mv.matter_id, matter_village=mv,
                     household_id=ballot.household_id, option=None, channel=Vote.Channel.BALLOT,
-                    cast_by=services._person(actor),
+                    cast_by=acting_person(actor),
                 )  # fmt: skip
         except IntegrityError:  # pragma: no cover - a concurrent vote of the household
             existing = services._existing_vote(mv.matter_id, ballot.household_id)
@@ -182,7 +183,7 @@ def inner_ballot_enter(
         )
     if inner.second_by_id is not None or inner.status in _DONE:
         raise services.WrongState(_("This ballot is already entered."), code="already_entered")
-    person = services._person(actor)
+    person = acting_person(actor)
     if inner.first_by_id is None:
         # Law 10/2022 Art. 19(3): one ballot per household — no more inner ballots are counted
         # than households returned their envelope.
@@ -226,13 +227,13 @@ def inner_ballot_resolve(
     mv = services._lock_village(matter_village)
     services._expect_open_village(mv, Form.BALLOT)
     value, option = services._clean_entry(mv.matter, entry)
-    errors = services._Errors()
+    errors = FieldErrors()
     reason = services._check_text(errors, "reason", reason, services.REASON_MAX, required=True)
     errors.raise_if_any()
     inner = _lock_inner(mv, code)
     if inner.status != Ballot.Status.MISMATCH:
         raise services.WrongState(_("This ballot has no differing entries."), code="not_mismatch")
-    person = services._person(actor)
+    person = acting_person(actor)
     if person is None or person.pk in (inner.first_by_id, inner.second_by_id):
         raise ApplicationError(
             _("A third person, not one of the two who entered it, resolves the ballot."),

@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple
@@ -43,6 +43,7 @@ from danchu.core import audit
 from danchu.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from danchu.core.rows import Columns, adapt_datetime
 from danchu.core.text import fold_vi, normalize_spaces
+from danchu.core.validation import FieldErrors, acting_person
 from danchu.decisions import rules, selectors
 from danchu.decisions.models import (
     Ballot,
@@ -147,33 +148,15 @@ class BallotEntry:
     step: str = "first"  # first | matched | mismatch | resolved
 
 
-@dataclass
-class _Errors:
-    fields: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, name: str, message: str) -> None:
-        self.fields.setdefault(name, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise ValidationFailed(
-                _("Please correct the errors below."), code="invalid", fields=self.fields
-            )
-
-
 def _refuse(refusal: Refusal, code: str) -> ApplicationError:
     return ApplicationError(str(refusal), code=code)
-
-
-def _person(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def _is_control_free(text: str) -> bool:
     return not any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in text)
 
 
-def _check_text(errors: _Errors, name: str, value: str, limit: int, *, required: bool) -> str:
+def _check_text(errors: FieldErrors, name: str, value: str, limit: int, *, required: bool) -> str:
     if value is not None and not isinstance(value, str):
         errors.add(name, _("Enter a valid value."))
         return ""
@@ -187,7 +170,7 @@ def _check_text(errors: _Errors, name: str, value: str, limit: int, *, required:
     return text
 
 
-def _names(errors: _Errors, name: str, values: Sequence[str] | None, limit: int) -> list[str]:
+def _names(errors: FieldErrors, name: str, values: Sequence[str] | None, limit: int) -> list[str]:
     """A list of people's names: trimmed, none empty, no duplicates."""
     if values is None:
         return []
@@ -206,7 +189,7 @@ def _names(errors: _Errors, name: str, values: Sequence[str] | None, limit: int)
     return cleaned
 
 
-def _ids(errors: _Errors, name: str, values: Any) -> list[int]:
+def _ids(errors: FieldErrors, name: str, values: Any) -> list[int]:
     """A list of row ids, each once, in the given order; a field error for anything else."""
     if values is None:
         return []
@@ -375,7 +358,7 @@ def _village_prefix(mv: MatterVillage, many: bool) -> str:
 
 
 def _options_for(
-    errors: _Errors, matter_type: int, candidates: Sequence[str] | None, dismissal: bool
+    errors: FieldErrors, matter_type: int, candidates: Sequence[str] | None, dismissal: bool
 ) -> list[tuple[str, str]]:
     """The answers: candidates for an election; otherwise agree / disagree / other opinion."""
     names = _names(errors, "candidates", candidates, CANDIDATES_MAX)
@@ -450,7 +433,7 @@ def matter_create(
         require(actor, Action.MATTER_COMMUNE_WIDE, commune)
     else:
         require(actor, Action.MATTER_CREATE, commune)
-    errors = _Errors()
+    errors = FieldErrors()
     if matter_type not in MatterType.values:
         errors.add("matter_type", _("Choose a type of matter of Art. 15."))
         errors.raise_if_any()
@@ -505,7 +488,7 @@ def matter_create(
     matter = Matter.objects.create(
         commune=commune, matter_type=matter_type, commune_wide=commune_wide, title=title,
         question=question, description=description, initiative=initiative,
-        created_by=_person(actor), secret=bool(secret),
+        created_by=acting_person(actor), secret=bool(secret),
     )  # fmt: skip
     Option.objects.bulk_create(
         Option(commune=commune, matter=matter, position=i, kind=kind, label=label)
@@ -534,7 +517,7 @@ def _opted_in(mv: MatterVillage, total_households: int) -> bool:
 
 
 def _plan_errors(
-    errors: _Errors, mv: MatterVillage, plan: VillagePlan, prefix: str, now: datetime
+    errors: FieldErrors, mv: MatterVillage, plan: VillagePlan, prefix: str, now: datetime
 ) -> list[str]:
     """Field errors of one village's plan; returns the cleaned team."""
 
@@ -635,7 +618,7 @@ def matter_open(
     _require_run(actor, matter, villages)
     _expect_matter(matter, Matter.Status.DRAFT)
     default = VillagePlan(form, notice_on, held_on, closes_at, tuple(team or ()))
-    errors = _Errors()
+    errors = FieldErrors()
     by_village: dict[int, VillagePlan] = {}
     for key, value in (plans or {}).items():
         try:
@@ -762,7 +745,7 @@ def matter_cancel(*, actor: Any, matter: Matter, reason: str) -> Matter:
     require(actor, Action.MATTER_MANAGE, matter)
     matter = _lock_matter(matter)
     _require_run(actor, matter, _matter_villages(matter))
-    errors = _Errors()
+    errors = FieldErrors()
     reason = _check_text(errors, "reason", reason, REASON_MAX, required=True)
     errors.raise_if_any()
     _expect_matter(matter, Matter.Status.DRAFT, Matter.Status.OPEN)
@@ -781,7 +764,7 @@ def matter_cancel(*, actor: Any, matter: Matter, reason: str) -> Matter:
 
 
 def _own_household(actor: Any) -> Household | None:
-    resident = getattr(actor, "resident", None) if _person(actor) else None
+    resident = getattr(actor, "resident", None) if acting_person(actor) else None
     return resident.household if resident is not None else None
 
 
@@ -863,7 +846,7 @@ def meeting_attendance_record(
             _("The meeting's result is recorded: attendance can no longer change."),
             code="result_recorded",
         )
-    errors = _Errors()
+    errors = FieldErrors()
     add = _ids(errors, "household_ids", household_ids)
     remove = _ids(errors, "remove_ids", remove_ids)
     errors.raise_if_any()
@@ -948,7 +931,7 @@ def meeting_result_record(
             ),
             "not_quorate",
         )
-    errors = _Errors()
+    errors = FieldErrors()
     options = {o.pk: o for o in Option.objects.filter(matter=matter)}
     cleaned: dict[str, int] = {str(pk): 0 for pk in options}
     if not isinstance(counts, Mapping):
@@ -1065,7 +1048,7 @@ def matter_switch_to_ballot(
     refusal = rules.form_refusal(matter.matter_type, Form.BALLOT, meeting_unreachable=True)
     if refusal is not None:  # pragma: no cover - the rules allow the fallback for every type
         raise _refuse(refusal, "form_refused")
-    errors = _Errors()
+    errors = FieldErrors()
     plan = VillagePlan(Form.BALLOT, notice_on or _today(), held_on, closes_at, tuple(team or ()))
     team_names = _plan_errors(errors, mv, plan, "", timezone.now())
     errors.raise_if_any()
@@ -1098,7 +1081,7 @@ def count_witnesses_record(
     require(actor, Action.MATTER_MANAGE, matter_village)
     mv = _lock_village(matter_village)
     _expect_open_village(mv, Form.BALLOT)
-    errors = _Errors()
+    errors = FieldErrors()
     names = _names(errors, "witnesses", witnesses, TEAM_NAMES_MAX)
     errors.raise_if_any()
     if len(names) != rules.WITNESSES:
@@ -1362,7 +1345,7 @@ def _save_vote(
                 vote = Vote.objects.create(
                     commune_id=mv.commune_id, matter_id=mv.matter_id, matter_village=mv,
                     household_id=household_id, option=option, channel=channel,
-                    other_opinion=other_opinion, cast_by=_person(actor),
+                    other_opinion=other_opinion, cast_by=acting_person(actor),
                 )  # fmt: skip
                 return vote, True
         except IntegrityError:
@@ -1372,7 +1355,7 @@ def _save_vote(
     if existing.channel == channel == Vote.Channel.ONLINE:
         existing.option = option
         existing.other_opinion = other_opinion
-        existing.cast_by = _person(actor)
+        existing.cast_by = acting_person(actor)
         existing.save(update_fields=["option", "other_opinion", "cast_by", "changed_at"])
         return existing, False
     conflict = _conflict(
@@ -1396,7 +1379,7 @@ def _save_online_vote(
     as before (its locked read, then an update or a conflict)."""
     mv = lock.mv
     now = adapt_datetime(timezone.now())
-    person = _person(actor)
+    person = acting_person(actor)
     cast_by = person.pk if person is not None else None
     row = None
     if lock.vote_id is None:
@@ -1510,7 +1493,7 @@ def ballot_enter(*, actor: Any, ballot: Ballot, entry: Any) -> BallotEntry:
         Ballot.Status.COUNTED, Ballot.Status.BLANK, Ballot.Status.SPOILED,
     ):  # fmt: skip
         raise WrongState(_("This ballot is already entered."), code="already_entered")
-    person = _person(actor)
+    person = acting_person(actor)
     if ballot.first_by_id is None:
         ballot.first_entry, ballot.first_by = value, person
         ballot.status = Ballot.Status.RETURNED
@@ -1550,12 +1533,12 @@ def ballot_resolve(*, actor: Any, ballot: Ballot, entry: Any, reason: str) -> Ba
     if mv.matter.secret:
         raise _secret_envelope_refusal()
     value, option, approved = _clean_ballot_entry(mv, entry)
-    errors = _Errors()
+    errors = FieldErrors()
     reason = _check_text(errors, "reason", reason, REASON_MAX, required=True)
     errors.raise_if_any()
     if ballot.status != Ballot.Status.MISMATCH:
         raise WrongState(_("This ballot has no differing entries."), code="not_mismatch")
-    person = _person(actor)
+    person = acting_person(actor)
     if person is None or person.pk in (ballot.first_by_id, ballot.second_by_id):
         raise ApplicationError(
             _("A third person, not one of the two who entered it, resolves the ballot."),
@@ -1615,7 +1598,7 @@ def _vote_cast(
             ),
             code="not_eligible",
         )
-    errors = _Errors()
+    errors = FieldErrors()
     if option.matter_id != mv.matter_id:
         errors.add("option", _("Choose an option of this matter."))
     opinion = _check_text(errors, "other_opinion", other_opinion, OPINION_MAX, required=False)
@@ -1714,7 +1697,7 @@ def _secret_vote(
                 vote = Vote.objects.create(
                     commune_id=mv.commune_id, matter_id=mv.matter_id, matter_village=mv,
                     household_id=household_id, option=None, channel=Vote.Channel.ONLINE,
-                    cast_by=_person(actor),
+                    cast_by=acting_person(actor),
                 )  # fmt: skip
         except IntegrityError:
             existing = _existing_vote(mv.matter_id, household_id)
@@ -1789,7 +1772,7 @@ def conflict_resolve(*, actor: Any, conflict: VoteConflict, keep: str, reason: s
     involved = [v for v in (existing.matter_village if existing else None, new_mv) if v]
     _require_run(actor, matter, involved)
     _expect_matter(matter, Matter.Status.OPEN)
-    errors = _Errors()
+    errors = FieldErrors()
     if keep not in ("existing", "new"):
         errors.add("keep", _("Keep the existing vote or the new one."))
     reason = _check_text(errors, "reason", reason, REASON_MAX, required=True)
@@ -1813,7 +1796,7 @@ def conflict_resolve(*, actor: Any, conflict: VoteConflict, keep: str, reason: s
         kept = Vote.objects.create(
             commune_id=matter.commune_id, matter=matter, matter_village=new_mv,
             household_id=conflict.household_id, option=conflict.option,
-            channel=conflict.channel, cast_by=_person(actor),
+            channel=conflict.channel, cast_by=acting_person(actor),
         )  # fmt: skip
         if conflict.ballot is not None and conflict.option is None and not matter.secret:
             # A multi-seat board ballot: its verified entry lists the approved candidates.

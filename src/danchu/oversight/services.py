@@ -9,7 +9,7 @@ notification outbox (:func:`recommendations_sweep`, run daily by ``danchu oversi
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from danchu.accounts.models import Role, RoleAssignment
 from danchu.accounts.permissions import Action, require
 from danchu.core import audit
-from danchu.core.errors import ApplicationError, ValidationFailed
-from danchu.core.text import fold_vi, normalize_spaces
+from danchu.core.errors import ApplicationError, ValidationFailed, WrongState
+from danchu.core.text import fold_vi
+from danchu.core.validation import FieldErrors, acting_person, clean_text
 from danchu.notifications.services import notify
 from danchu.oversight import rules
 from danchu.oversight.models import (
@@ -93,47 +94,8 @@ class TooManyConcerns(ApplicationError):
     status = 429
 
 
-class WrongState(ApplicationError):
-    """A step refused because of the current state of the row."""
-
-    status = 409
-
-
-@dataclass
-class _Errors:
-    fields: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, name: str, message: str) -> None:
-        self.fields.setdefault(name, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise ValidationFailed(
-                _("Please correct the errors below."), code="invalid", fields=self.fields
-            )
-
-
 def _refuse(name: str, message: str, code: str = "invalid") -> ValidationFailed:
     return ValidationFailed(message, code=code, fields={name: [message]})
-
-
-def _text(errors: _Errors, name: str, value: Any, limit: int, *, required: bool = True) -> str:
-    if value is not None and not isinstance(value, str):
-        errors.add(name, _("Enter a valid value."))
-        return ""
-    raw = value or ""
-    text = raw.strip() if "\n" in raw else normalize_spaces(raw)
-    if required and not text:
-        errors.add(name, _("This field is required."))
-    elif len(text) > limit:
-        errors.add(name, _("At most %(limit)s characters.") % {"limit": limit})
-    elif any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in text):
-        errors.add(name, _("Remove the invisible control characters from this text."))
-    return text
-
-
-def _person(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def _users_with_role(commune_id: int, roles: Iterable[str], on: date) -> list[Any]:
@@ -165,7 +127,7 @@ def inspection_board_create(
         commune=commune, term_starts_on=term_starts_on, term_ends_on=term_ends_on
     )
     audit.record(
-        actor=_person(actor), action="oversight.inspection_board.create", obj=board,
+        actor=acting_person(actor), action="oversight.inspection_board.create", obj=board,
         commune_id=commune.pk,
         after={"term_starts_on": term_starts_on, "term_ends_on": term_ends_on},
     )  # fmt: skip
@@ -203,7 +165,7 @@ def inspection_member_elect(
     """Record a village's election of a member (Art. 36(1)) — or a by-election (Art. 36(2))."""
     board = InspectionBoard.objects.select_for_update().get(pk=board.pk)
     require(actor, Action.BOARD_MANAGE, board)
-    errors = _Errors()
+    errors = FieldErrors()
     if village.commune_id != board.commune_id or not village.is_active:
         errors.add("village", _("Choose an active village of this commune."))
     if resident.commune_id != board.commune_id or (resident.household.village_id != village.pk):
@@ -252,7 +214,7 @@ def inspection_member_elect(
         front_recognised_on=elected_on if by_election and board.recognised_on else None,
     )  # fmt: skip
     audit.record(
-        actor=_person(actor), action="oversight.inspection_member.elect", obj=member,
+        actor=acting_person(actor), action="oversight.inspection_member.elect", obj=member,
         commune_id=board.commune_id,
         after={"board": board.pk, "village": village.pk, "by_election": by_election},
     )  # fmt: skip
@@ -282,7 +244,7 @@ def inspection_member_position_set(
     member.position = position
     member.save(update_fields=["position"])
     audit.record(
-        actor=_person(actor), action="oversight.inspection_member.position", obj=member,
+        actor=acting_person(actor), action="oversight.inspection_member.position", obj=member,
         commune_id=member.commune_id, before={"position": before}, after={"position": position},
     )  # fmt: skip
     return member
@@ -295,8 +257,8 @@ def inspection_board_recognise(
     """The Front recognises the elected board (Art. 40(2)(a)) once its composition is lawful."""
     board = InspectionBoard.objects.select_for_update().get(pk=board.pk)
     require(actor, Action.BOARD_MANAGE, board)
-    errors = _Errors()
-    reference = _text(errors, "reference", reference, NAME_MAX)
+    errors = FieldErrors()
+    reference = clean_text(errors, "reference", reference, NAME_MAX)
     errors.raise_if_any()
     sitting = _sitting(board)
     villages = set(
@@ -316,7 +278,7 @@ def inspection_board_recognise(
         front_recognised_on=recognised_on
     )
     audit.record(
-        actor=_person(actor), action="oversight.inspection_board.recognise", obj=board,
+        actor=acting_person(actor), action="oversight.inspection_board.recognise", obj=board,
         commune_id=board.commune_id,
         after={"recognised_on": recognised_on, "members": len(sitting)},
     )  # fmt: skip
@@ -332,8 +294,8 @@ def inspection_member_leave(
         InspectionBoardMember.objects.select_for_update().select_related("board").get(pk=member.pk)
     )
     require(actor, Action.BOARD_MANAGE, member)
-    errors = _Errors()
-    reason = _text(errors, "reason", reason, NAME_MAX)
+    errors = FieldErrors()
+    reason = clean_text(errors, "reason", reason, NAME_MAX)
     if member.left_on is not None:
         raise WrongState(_("This member has left the board."), code="left")
     if left_on < member.elected_on:
@@ -346,7 +308,7 @@ def inspection_member_leave(
     )
     member.save(update_fields=["left_on", "left_reason", "by_election_required"])
     audit.record(
-        actor=_person(actor), action="oversight.inspection_member.leave", obj=member,
+        actor=acting_person(actor), action="oversight.inspection_member.leave", obj=member,
         commune_id=member.commune_id,
         after={"left_on": left_on, "by_election_required": member.by_election_required},
     )  # fmt: skip
@@ -374,12 +336,12 @@ def supervised_work_create(
 ) -> SupervisedWork:
     """A work the community supervises, with its budget split by source (Art. 41, 43)."""
     require(actor, Action.SUPERVISED_WORK_MANAGE, commune)
-    errors = _Errors()
-    name = _text(errors, "name", name, TEXT_MAX)
-    investor = _text(errors, "investor", investor, TEXT_MAX)
-    contractor = _text(errors, "contractor", contractor, TEXT_MAX, required=False)
-    location = _text(errors, "location", location, TEXT_MAX, required=False)
-    description = _text(errors, "description", description, LONG_MAX, required=False)
+    errors = FieldErrors()
+    name = clean_text(errors, "name", name, TEXT_MAX)
+    investor = clean_text(errors, "investor", investor, TEXT_MAX)
+    contractor = clean_text(errors, "contractor", contractor, TEXT_MAX, required=False)
+    location = clean_text(errors, "location", location, TEXT_MAX, required=False)
+    description = clean_text(errors, "description", description, LONG_MAX, required=False)
     if isinstance(budget_vnd, bool) or not isinstance(budget_vnd, int) or budget_vnd <= 0:
         errors.add("budget_vnd", _("Enter the budget in VND, a whole number above zero."))
     if ends_on < starts_on:
@@ -413,7 +375,7 @@ def supervised_work_create(
     )
     SupervisionBoard.objects.create(commune=commune, work=work)
     audit.record(
-        actor=_person(actor), action="oversight.work.create", obj=work, commune_id=commune.pk,
+        actor=acting_person(actor), action="oversight.work.create", obj=work, commune_id=commune.pk,
         after={"name": name, "budget_vnd": budget_vnd, "sources": [list(s) for s in sources]},
     )  # fmt: skip
     return work
@@ -436,7 +398,7 @@ def supervised_work_progress(
         work.status = SupervisedWork.Status.IN_PROGRESS
     work.save(update_fields=["progress_percent", "status"])
     audit.record(
-        actor=_person(actor), action="oversight.work.progress", obj=work,
+        actor=acting_person(actor), action="oversight.work.progress", obj=work,
         commune_id=work.commune_id, before={"progress": before},
         after={"progress": progress_percent},
     )  # fmt: skip
@@ -462,7 +424,7 @@ def supervised_work_complete(
         dissolved_on=completed_on
     )
     audit.record(
-        actor=_person(actor), action="oversight.work.complete", obj=work,
+        actor=acting_person(actor), action="oversight.work.complete", obj=work,
         commune_id=work.commune_id, after={"completed_on": completed_on},
     )  # fmt: skip
     return work
@@ -471,14 +433,14 @@ def supervised_work_complete(
 @transaction.atomic
 def milestone_add(*, actor: Any, work: SupervisedWork, title: str, due_on: date) -> Milestone:
     require(actor, Action.SUPERVISED_WORK_MANAGE, work)
-    errors = _Errors()
-    title = _text(errors, "title", title, TEXT_MAX)
+    errors = FieldErrors()
+    title = clean_text(errors, "title", title, TEXT_MAX)
     errors.raise_if_any()
     milestone = Milestone.objects.create(
         commune_id=work.commune_id, work=work, title=title, due_on=due_on
     )
     audit.record(
-        actor=_person(actor), action="oversight.milestone.add", obj=milestone,
+        actor=acting_person(actor), action="oversight.milestone.add", obj=milestone,
         commune_id=work.commune_id, after={"title": title, "due_on": due_on},
     )  # fmt: skip
     return milestone
@@ -490,7 +452,7 @@ def milestone_done(*, actor: Any, milestone: Milestone, done_on: date) -> Milest
     milestone.done_on = done_on
     milestone.save(update_fields=["done_on"])
     audit.record(
-        actor=_person(actor), action="oversight.milestone.done", obj=milestone,
+        actor=acting_person(actor), action="oversight.milestone.done", obj=milestone,
         commune_id=milestone.commune_id, after={"done_on": done_on},
     )  # fmt: skip
     return milestone
@@ -510,7 +472,7 @@ def investor_document_request(
     )  # fmt: skip
     if created:
         audit.record(
-            actor=_person(actor), action="oversight.document.request", obj=document,
+            actor=acting_person(actor), action="oversight.document.request", obj=document,
             commune_id=work.commune_id, after={"kind": kind, "requested_on": requested_on},
         )  # fmt: skip
     return document
@@ -521,8 +483,8 @@ def investor_document_receive(
     *, actor: Any, document: InvestorDocument, received_on: date, reference: str = ""
 ) -> InvestorDocument:
     require(actor, Action.BOARD_WORK, document)
-    errors = _Errors()
-    reference = _text(errors, "reference", reference, NAME_MAX, required=False)
+    errors = FieldErrors()
+    reference = clean_text(errors, "reference", reference, NAME_MAX, required=False)
     if received_on < document.requested_on:
         errors.add("received_on", _("A document cannot arrive before it was requested."))
     errors.raise_if_any()
@@ -530,7 +492,7 @@ def investor_document_receive(
     document.reference = reference
     document.save(update_fields=["received_on", "reference"])
     audit.record(
-        actor=_person(actor), action="oversight.document.receive", obj=document,
+        actor=acting_person(actor), action="oversight.document.receive", obj=document,
         commune_id=document.commune_id, after={"received_on": received_on},
     )  # fmt: skip
     return document
@@ -566,8 +528,8 @@ def supervision_member_add(
     board = _board_of(work)
     if board.dissolved_on is not None:
         raise WrongState(_("The board was dissolved when the work ended."), code="dissolved")
-    errors = _Errors()
-    full_name = _text(errors, "full_name", full_name, NAME_MAX)
+    errors = FieldErrors()
+    full_name = clean_text(errors, "full_name", full_name, NAME_MAX)
     if represents not in SupervisionBoardMember.Represents.values:
         errors.add("represents", _("Choose whom the member represents."))
     if position not in Position.values:
@@ -608,7 +570,7 @@ def supervision_member_add(
         village=village, position=position, no_relatives_declared_on=no_relatives_declared_on,
     )  # fmt: skip
     audit.record(
-        actor=_person(actor), action="oversight.supervision_member.add", obj=member,
+        actor=acting_person(actor), action="oversight.supervision_member.add", obj=member,
         commune_id=work.commune_id, after={"represents": represents, "position": position},
     )  # fmt: skip
     return member
@@ -643,7 +605,7 @@ def supervision_plan_send(
     board.established_on = board.established_on or sent_on
     board.save(update_fields=["established_on"])
     audit.record(
-        actor=_person(actor), action="oversight.supervision_plan.send", obj=work,
+        actor=acting_person(actor), action="oversight.supervision_plan.send", obj=work,
         commune_id=work.commune_id,
         after={"sent_on": sent_on, "supervision_starts_on": supervision_starts_on},
     )  # fmt: skip
@@ -675,8 +637,8 @@ def board_plan_create(
     """A plan for a quarter (1–4), a half-year (1–2) or a year (Art. 39; Decree 59 Art. 18)."""
     require(actor, Action.BOARD_WORK, commune)
     _check_kind(board_kind, work)
-    errors = _Errors()
-    content = _text(errors, "content", content, LONG_MAX)
+    errors = FieldErrors()
+    content = clean_text(errors, "content", content, LONG_MAX)
     limits = {BoardPlan.Period.QUARTER: 4, BoardPlan.Period.HALF_YEAR: 2, BoardPlan.Period.YEAR: 1}
     if period not in limits:
         errors.add("period", _("Choose a quarter, a half-year or a year."))
@@ -692,7 +654,7 @@ def board_plan_create(
         number=number if period != BoardPlan.Period.YEAR else 1, content=content,
     )  # fmt: skip
     audit.record(
-        actor=_person(actor), action="oversight.plan.create", obj=plan, commune_id=commune.pk,
+        actor=acting_person(actor), action="oversight.plan.create", obj=plan, commune_id=commune.pk,
         after={"board_kind": board_kind, "period": period, "year": year, "number": plan.number},
     )  # fmt: skip
     return plan
@@ -715,9 +677,9 @@ def inspection_plan(
     """An inspection or site visit, notified five working days ahead (Decree 59 Art. 14)."""
     require(actor, Action.BOARD_WORK, commune)
     _check_kind(board_kind, work)
-    errors = _Errors()
-    subject = _text(errors, "subject", subject, TEXT_MAX)
-    inspected_party = _text(errors, "inspected_party", inspected_party, TEXT_MAX)
+    errors = FieldErrors()
+    subject = clean_text(errors, "subject", subject, TEXT_MAX)
+    inspected_party = clean_text(errors, "inspected_party", inspected_party, TEXT_MAX)
     if work is not None and work.commune_id != commune.pk:
         errors.add("work", _("Choose a work of this commune."))
     if village is not None and village.commune_id != commune.pk:
@@ -738,13 +700,13 @@ def inspection_plan(
         notified_on=notified_on,
     )  # fmt: skip
     audit.record(
-        actor=_person(actor), action="oversight.inspection.plan", obj=inspection,
+        actor=acting_person(actor), action="oversight.inspection.plan", obj=inspection,
         commune_id=commune.pk, after={"starts_on": starts_on, "notified_on": notified_on},
     )  # fmt: skip
     return inspection
 
 
-def _checklist(errors: _Errors, items: Any) -> list[dict[str, Any]]:
+def _checklist(errors: FieldErrors, items: Any) -> list[dict[str, Any]]:
     """A list of ``{"item": text, "ok": bool, "note": text}``."""
     if not isinstance(items, list | tuple) or len(items) > CHECKLIST_MAX:
         errors.add("checklist", _("At most %(limit)s checklist items.") % {"limit": CHECKLIST_MAX})
@@ -754,8 +716,8 @@ def _checklist(errors: _Errors, items: Any) -> list[dict[str, Any]]:
         if not isinstance(row, dict) or not isinstance(row.get("ok"), bool):
             errors.add("checklist", _("Each checklist item needs its text and a yes or no."))
             return []
-        item = _text(errors, "checklist", row.get("item"), TEXT_MAX)
-        note = _text(errors, "checklist", row.get("note", ""), TEXT_MAX, required=False)
+        item = clean_text(errors, "checklist", row.get("item"), TEXT_MAX)
+        note = clean_text(errors, "checklist", row.get("note", ""), TEXT_MAX, required=False)
         cleaned.append({"item": item, "ok": row["ok"], "note": note})
     return cleaned
 
@@ -772,8 +734,8 @@ def inspection_record(
     """What the board found on the day: the checklist and its findings."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     require(actor, Action.BOARD_WORK, inspection)
-    errors = _Errors()
-    findings = _text(errors, "findings", findings, LONG_MAX)
+    errors = FieldErrors()
+    findings = clean_text(errors, "findings", findings, LONG_MAX)
     cleaned = _checklist(errors, list(checklist) if isinstance(checklist, tuple) else checklist)
     if carried_out_on < inspection.starts_on:
         errors.add("carried_out_on", _("An inspection cannot be carried out before its day."))
@@ -784,7 +746,7 @@ def inspection_record(
     inspection.checklist = cleaned
     inspection.save(update_fields=["status", "carried_out_on", "findings", "checklist"])
     audit.record(
-        actor=_person(actor), action="oversight.inspection.record", obj=inspection,
+        actor=acting_person(actor), action="oversight.inspection.record", obj=inspection,
         commune_id=inspection.commune_id,
         after={"carried_out_on": carried_out_on, "checklist_items": len(cleaned)},
     )  # fmt: skip
@@ -798,8 +760,8 @@ def inspection_photo_add(
     from danchu.disclosure import files
 
     require(actor, Action.BOARD_WORK, inspection)
-    errors = _Errors()
-    caption = _text(errors, "caption", caption, TEXT_MAX, required=False)
+    errors = FieldErrors()
+    caption = clean_text(errors, "caption", caption, TEXT_MAX, required=False)
     errors.raise_if_any()
     name = str(getattr(uploaded, "name", "") or "")
     if name.rpartition(".")[2].lower() not in PHOTO_EXTENSIONS:
@@ -813,7 +775,7 @@ def inspection_photo_add(
                 sha256=stored.sha256, path=stored.path,
             )  # fmt: skip
             audit.record(
-                actor=_person(actor), action="oversight.inspection.photo", obj=photo,
+                actor=acting_person(actor), action="oversight.inspection.photo", obj=photo,
                 commune_id=inspection.commune_id, after={"sha256": stored.sha256},
             )  # fmt: skip
     except BaseException:
@@ -873,8 +835,8 @@ def recommendation_make(
         work = work or inspection.work
         village = village or inspection.village
     _check_kind(board_kind, work)
-    errors = _Errors()
-    content = _text(errors, "content", content, LONG_MAX)
+    errors = FieldErrors()
+    content = clean_text(errors, "content", content, LONG_MAX)
     for name, row in (("inspection", inspection), ("work", work), ("village", village)):
         if row is not None and row.commune_id != commune.pk:
             errors.add(name, _("Choose a row of this commune."))
@@ -906,7 +868,7 @@ def recommendation_make(
         due_on=rules.answer_due_on(received_on, commune=commune),
     )  # fmt: skip
     audit.record(
-        actor=_person(actor), action="oversight.recommendation.make", obj=recommendation,
+        actor=acting_person(actor), action="oversight.recommendation.make", obj=recommendation,
         commune_id=commune.pk,
         after={"board_kind": board_kind, "votes_for": votes_for, "members": members_total,
                "due_on": recommendation.due_on, "suspend_works": suspend_works},
@@ -939,8 +901,8 @@ def recommendation_answer(
     require(actor, Action.RECOMMENDATION_ANSWER, recommendation)
     if recommendation.status != Recommendation.Status.OPEN:
         raise WrongState(_("This recommendation was already answered."), code="answered")
-    errors = _Errors()
-    answer = _text(errors, "answer", answer, LONG_MAX)
+    errors = FieldErrors()
+    answer = clean_text(errors, "answer", answer, LONG_MAX)
     if answered_on < recommendation.received_on:
         errors.add("answered_on", _("The answer cannot precede the recommendation."))
     if answered_on > timezone.localdate():
@@ -948,11 +910,11 @@ def recommendation_answer(
     errors.raise_if_any()
     recommendation.answer = answer
     recommendation.answered_on = answered_on
-    recommendation.answered_by = _person(actor)
+    recommendation.answered_by = acting_person(actor)
     recommendation.status = Recommendation.Status.ANSWERED
     recommendation.save(update_fields=["answer", "answered_on", "answered_by", "status"])
     audit.record(
-        actor=_person(actor), action="oversight.recommendation.answer", obj=recommendation,
+        actor=acting_person(actor), action="oversight.recommendation.answer", obj=recommendation,
         commune_id=recommendation.commune_id,
         after={"answered_on": answered_on, "in_time": recommendation.answered_in_time},
     )  # fmt: skip
@@ -968,8 +930,8 @@ def recommendation_close(
     require(actor, Action.RECOMMENDATION_CLOSE, recommendation)
     if recommendation.status != Recommendation.Status.ANSWERED:
         raise WrongState(_("Only an answered recommendation can be closed."), code="not_answered")
-    errors = _Errors()
-    follow_up = _text(errors, "follow_up", follow_up, LONG_MAX)
+    errors = FieldErrors()
+    follow_up = clean_text(errors, "follow_up", follow_up, LONG_MAX)
     if recommendation.answered_on and closed_on < recommendation.answered_on:
         errors.add("closed_on", _("A recommendation cannot be closed before its answer."))
     errors.raise_if_any()
@@ -978,7 +940,7 @@ def recommendation_close(
     recommendation.status = Recommendation.Status.CLOSED
     recommendation.save(update_fields=["follow_up", "closed_on", "status"])
     audit.record(
-        actor=_person(actor), action="oversight.recommendation.close", obj=recommendation,
+        actor=acting_person(actor), action="oversight.recommendation.close", obj=recommendation,
         commune_id=recommendation.commune_id, after={"closed_on": closed_on},
     )  # fmt: skip
     return recommendation
@@ -1052,12 +1014,12 @@ def concern_submit(
 ) -> Concern:
     """A resident's concern to a board (Art. 38), without signing in. The audit entry keeps
     neither the sender's name nor their contact."""
-    errors = _Errors()
+    errors = FieldErrors()
     if board_kind not in BoardKind.values:
         errors.add("board_kind", _("Choose a board."))
-    message = _text(errors, "message", message, LONG_MAX)
-    sender_name = _text(errors, "sender_name", sender_name, NAME_MAX, required=False)
-    sender_contact = _text(errors, "sender_contact", sender_contact, NAME_MAX, required=False)
+    message = clean_text(errors, "message", message, LONG_MAX)
+    sender_name = clean_text(errors, "sender_name", sender_name, NAME_MAX, required=False)
+    sender_contact = clean_text(errors, "sender_contact", sender_contact, NAME_MAX, required=False)
     if work is not None and work.commune_id != commune.pk:
         errors.add("work", _("Choose a work of this commune."))
     if wants_verification and not sender_contact:
@@ -1091,14 +1053,14 @@ def concern_handle(*, actor: Any, concern: Concern, reply: str) -> Concern:
     require(actor, Action.BOARD_WORK, concern)
     if concern.status == Concern.Status.HANDLED:
         raise WrongState(_("This concern was already handled."), code="handled")
-    errors = _Errors()
-    reply = _text(errors, "reply", reply, LONG_MAX)
+    errors = FieldErrors()
+    reply = clean_text(errors, "reply", reply, LONG_MAX)
     errors.raise_if_any()
     concern.reply = reply
     concern.status = Concern.Status.HANDLED
     concern.save(update_fields=["reply", "status"])
     audit.record(
-        actor=_person(actor), action="oversight.concern.handle", obj=concern,
+        actor=acting_person(actor), action="oversight.concern.handle", obj=concern,
         commune_id=concern.commune_id,
     )  # fmt: skip
     return concern

@@ -17,7 +17,7 @@ import unicodedata
 import uuid
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,8 @@ from django.utils.translation import gettext as _
 
 from danchu.accounts.permissions import Action, can, require
 from danchu.core import audit
-from danchu.core.errors import ApplicationError, PermissionDenied, ValidationFailed
-from danchu.core.text import normalize_spaces
+from danchu.core.errors import PermissionDenied, ValidationFailed, WrongState
+from danchu.core.validation import FieldErrors, acting_person, clean_text
 from danchu.reporting import catalogue
 from danchu.reporting.models import (
     Award,
@@ -99,47 +99,8 @@ def register_scopes() -> None:
     )
 
 
-class WrongState(ApplicationError):
-    """A step refused because of the current state of the row."""
-
-    status = 409
-
-
-@dataclass
-class _Errors:
-    fields: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, name: str, message: str) -> None:
-        self.fields.setdefault(name, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise ValidationFailed(
-                _("Please correct the errors below."), code="invalid", fields=self.fields
-            )
-
-
 def _refuse(name: str, message: str, code: str = "invalid") -> ValidationFailed:
     return ValidationFailed(message, code=code, fields={name: [message]})
-
-
-def _text(errors: _Errors, name: str, value: Any, limit: int, *, required: bool = True) -> str:
-    if value is not None and not isinstance(value, str):
-        errors.add(name, _("Enter a valid value."))
-        return ""
-    raw = value or ""
-    text = raw.strip() if "\n" in raw else normalize_spaces(raw)
-    if required and not text:
-        errors.add(name, _("This field is required."))
-    elif len(text) > limit:
-        errors.add(name, _("At most %(limit)s characters.") % {"limit": limit})
-    elif any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in text):
-        errors.add(name, _("Remove the invisible control characters from this text."))
-    return text
-
-
-def _person(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def _keys(unit: AdministrativeUnit) -> dict[str, Any]:
@@ -166,7 +127,7 @@ def _owner(unit: Any) -> AdministrativeUnit:
     return unit
 
 
-def _period(errors: _Errors, first: Any, last: Any) -> None:
+def _period(errors: FieldErrors, first: Any, last: Any) -> None:
     if not isinstance(first, date) or not isinstance(last, date):
         errors.add("period", _("Enter a valid period."))
     elif last < first:
@@ -189,24 +150,25 @@ def plan_create(
     """A steering committee's plan for a period (Law 10/2022 Art. 91–92)."""
     unit = _owner(unit)
     require(actor, Action.STEERING_MANAGE, probe(SteeringPlan, unit))
-    errors = _Errors()
-    title = _text(errors, "title", title, TITLE_MAX)
-    reference = _text(errors, "reference", reference, 100, required=False)
+    errors = FieldErrors()
+    title = clean_text(errors, "title", title, TITLE_MAX)
+    reference = clean_text(errors, "reference", reference, 100, required=False)
     _period(errors, period_first, period_last)
     errors.raise_if_any()
     plan = SteeringPlan.objects.create(
         **_keys(unit), title=title, reference=reference, period_first=period_first,
-        period_last=period_last, created_by=_person(actor),
+        period_last=period_last, created_by=acting_person(actor),
     )  # fmt: skip
     audit.record(
-        actor=_person(actor), action="reporting.plan.create", obj=plan, commune_id=plan.commune_id,
+        actor=acting_person(actor), action="reporting.plan.create", obj=plan,
+        commune_id=plan.commune_id,
         after={"title": title, "first": period_first, "last": period_last},
     )  # fmt: skip
     return plan
 
 
 def _assignees(
-    errors: _Errors, plan: SteeringPlan, assignees: Sequence[Any]
+    errors: FieldErrors, plan: SteeringPlan, assignees: Sequence[Any]
 ) -> list[tuple[AdministrativeUnit, Village | None]]:
     """(commune, village) pairs: villages of a commune plan's commune, communes of a province
     plan's province; anything else is a field error."""
@@ -251,10 +213,10 @@ def _set_assignments(
 
 
 def _task_fields(
-    errors: _Errors, title: Any, description: Any, deadline: Any
+    errors: FieldErrors, title: Any, description: Any, deadline: Any
 ) -> tuple[str, str, date | None]:
-    title = _text(errors, "title", title, TITLE_MAX)
-    description = _text(errors, "description", description, TEXT_MAX, required=False)
+    title = clean_text(errors, "title", title, TITLE_MAX)
+    description = clean_text(errors, "description", description, TEXT_MAX, required=False)
     if deadline is not None and not isinstance(deadline, date):
         errors.add("deadline", _("Enter a valid date."))
         deadline = None
@@ -274,7 +236,7 @@ def task_add(
     """A key task of the plan, numbered after the last one, assigned to units."""
     require(actor, Action.STEERING_MANAGE, plan)
     plan = SteeringPlan.objects.select_for_update().get(pk=plan.pk)
-    errors = _Errors()
+    errors = FieldErrors()
     title, description, deadline = _task_fields(errors, title, description, deadline)
     pairs = _assignees(errors, plan, assignees)
     count = plan.tasks.count()
@@ -288,7 +250,8 @@ def task_add(
     )  # fmt: skip
     names = _set_assignments(task, pairs)
     audit.record(
-        actor=_person(actor), action="reporting.task.add", obj=task, commune_id=task.commune_id,
+        actor=acting_person(actor), action="reporting.task.add", obj=task,
+        commune_id=task.commune_id,
         after={"plan": plan.pk, "title": title, "deadline": deadline, "assignees": names},
     )  # fmt: skip
     return task
@@ -306,7 +269,7 @@ def task_update(
 ) -> KeyTask:
     """Change a key task's title, description, deadline and assigned units."""
     require(actor, Action.STEERING_MANAGE, task)
-    errors = _Errors()
+    errors = FieldErrors()
     title, description, deadline = _task_fields(errors, title, description, deadline)
     pairs = _assignees(errors, task.plan, assignees)
     errors.raise_if_any()
@@ -315,7 +278,7 @@ def task_update(
     task.save(update_fields=["title", "description", "deadline", "updated_at"])
     names = _set_assignments(task, pairs)
     audit.record(
-        actor=_person(actor), action="reporting.task.update", obj=task,
+        actor=acting_person(actor), action="reporting.task.update", obj=task,
         commune_id=task.commune_id, before=before,
         after={"title": title, "deadline": deadline, "assignees": names},
     )  # fmt: skip
@@ -342,7 +305,7 @@ def task_set_status(*, actor: Any, task: KeyTask, status: str, on: date | None =
         task.percent = 100
     task.save(update_fields=["status", "done_on", "percent", "updated_at"])
     audit.record(
-        actor=_person(actor), action="reporting.task.status", obj=task,
+        actor=acting_person(actor), action="reporting.task.status", obj=task,
         commune_id=task.commune_id, before=before,
         after={"status": status, "done_on": task.done_on},
     )  # fmt: skip
@@ -380,8 +343,8 @@ def task_progress_report(
     if not manager and assignment is None:
         require(actor, Action.STEERING_MANAGE, task)  # 404 or 403, as the layer decides
         raise PermissionDenied(_("You are not allowed to do this."), code="forbidden")
-    errors = _Errors()
-    note = _text(errors, "note", note, TEXT_MAX)
+    errors = FieldErrors()
+    note = clean_text(errors, "note", note, TEXT_MAX)
     if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
         errors.add("percent", _("Enter a whole number from 0 to 100."))
     errors.raise_if_any()
@@ -396,7 +359,7 @@ def task_progress_report(
             row = TaskProgress.objects.create(
                 task=task, province_id=task.province_id, commune_id=task.commune_id,
                 assignment=None if manager else assignment, note=note, percent=percent,
-                reported_on=timezone.localdate(), created_by=_person(actor),
+                reported_on=timezone.localdate(), created_by=acting_person(actor),
                 **(stored.columns() if stored else {}),
             )  # fmt: skip
             task.percent = percent
@@ -406,7 +369,7 @@ def task_progress_report(
                 fields.append("status")
             task.save(update_fields=fields)
             audit.record(
-                actor=_person(actor), action="reporting.task.progress", obj=row,
+                actor=acting_person(actor), action="reporting.task.progress", obj=row,
                 commune_id=task.commune_id,
                 after={
                     "task": task.pk, "percent": percent,
@@ -547,8 +510,8 @@ def round_create(
     1–10 public indicators of the catalogue, each with a weight of 1–1000 points."""
     unit = _owner(unit)
     require(actor, Action.EMULATION_MANAGE, probe(EmulationRound, unit))
-    errors = _Errors()
-    title = _text(errors, "title", title, TITLE_MAX)
+    errors = FieldErrors()
+    title = clean_text(errors, "title", title, TITLE_MAX)
     _period(errors, period_first, period_last)
     known = catalogue.by_code()
     rows: list[CriterionIn] = []
@@ -586,7 +549,7 @@ def round_create(
     keys = _keys(unit)
     row = EmulationRound.objects.create(
         **keys, title=title, period_first=period_first, period_last=period_last,
-        created_by=_person(actor),
+        created_by=acting_person(actor),
     )  # fmt: skip
     EmulationCriterion.objects.bulk_create(
         EmulationCriterion(
@@ -601,7 +564,7 @@ def round_create(
         for i, c in enumerate(rows, start=1)
     )
     audit.record(
-        actor=_person(actor), action="reporting.emulation.create", obj=row,
+        actor=acting_person(actor), action="reporting.emulation.create", obj=row,
         commune_id=row.commune_id,
         after={
             "title": title, "first": period_first, "last": period_last,
@@ -637,12 +600,14 @@ def award_create(
     a commune of a province round) or to a named collective or person."""
     require(actor, Action.EMULATION_MANAGE, round)
     unit = round.unit
-    errors = _Errors()
-    recipient_name = _text(errors, "recipient_name", recipient_name, TITLE_MAX, required=False)
-    citation = _text(errors, "citation", citation, 500, required=False)
-    decision_number = _text(errors, "decision_number", decision_number, 50)
-    signer = _text(errors, "signer", signer, NAME_MAX)
-    kind_other = _text(errors, "kind_other", kind_other, NAME_MAX, required=kind == AwardKind.OTHER)
+    errors = FieldErrors()
+    recipient_name = clean_text(errors, "recipient_name", recipient_name, TITLE_MAX, required=False)
+    citation = clean_text(errors, "citation", citation, 500, required=False)
+    decision_number = clean_text(errors, "decision_number", decision_number, 50)
+    signer = clean_text(errors, "signer", signer, NAME_MAX)
+    kind_other = clean_text(
+        errors, "kind_other", kind_other, NAME_MAX, required=kind == AwardKind.OTHER
+    )
     if kind not in AwardKind.values:
         errors.add("kind", _("Choose a valid kind of award."))
     elif kind != AwardKind.OTHER and kind != _KIND_OF_LEVEL.get(unit.level):
@@ -674,10 +639,10 @@ def award_create(
         **_keys(unit), round=round, kind=kind, kind_other=kind_other if kind == "other" else "",
         recipient_village=village, recipient_commune=commune, recipient_name=recipient_name,
         citation=citation, decision_number=decision_number, decision_date=decision_date,
-        signer=signer, created_by=_person(actor),
+        signer=signer, created_by=acting_person(actor),
     )  # fmt: skip
     audit.record(
-        actor=_person(actor), action="reporting.award.create", obj=award,
+        actor=acting_person(actor), action="reporting.award.create", obj=award,
         commune_id=award.commune_id,
         after={
             "round": round.pk, "kind": kind, "recipient": recipient_name,
