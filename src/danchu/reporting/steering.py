@@ -11,11 +11,6 @@ the province chair).
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-import uuid
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,8 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danchu.accounts.permissions import Action, can, require
-from danchu.core import audit
+from danchu.core import audit, uploads
 from danchu.core.errors import PermissionDenied, ValidationFailed, WrongState
+from danchu.core.uploads import KINDS, StoredUpload
 from danchu.core.validation import FieldErrors, acting_person, clean_text
 from danchu.reporting import catalogue
 from danchu.reporting.models import (
@@ -71,16 +67,8 @@ MAX_TASKS = 50  # a plan's key tasks ("8 key tasks" is typical)
 MAX_CRITERIA = 10
 MAX_WEIGHT = 1000
 # Evidence of a task's progress: documents and photos, checked by extension and first bytes.
-EVIDENCE_KINDS: dict[str, str] = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-}
+EVIDENCE_KINDS: dict[str, str] = KINDS
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-_UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
 _STEERING_MODELS = ("steeringplan", "keytask", "taskprogress", "emulationround")
 
 
@@ -360,7 +348,7 @@ def task_progress_report(
                 task=task, province_id=task.province_id, commune_id=task.commune_id,
                 assignment=None if manager else assignment, note=note, percent=percent,
                 reported_on=timezone.localdate(), created_by=acting_person(actor),
-                **(stored.columns() if stored else {}),
+                **(_evidence_columns(stored) if stored else {}),
             )  # fmt: skip
             task.percent = percent
             fields = ["percent", "updated_at"]
@@ -385,103 +373,31 @@ def task_progress_report(
 
 # --- evidence files --------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class _Stored:
-    name: str
-    content_type: str
-    size: int
-    sha256: str
-    path: str
-
-    def columns(self) -> dict[str, Any]:
-        return {
-            "evidence_name": self.name,
-            "evidence_content_type": self.content_type,
-            "evidence_size": self.size,
-            "evidence_sha256": self.sha256,
-            "evidence_path": self.path,
-        }
-
-
-def _uploads_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "steering"
+EVIDENCE_FOLDER = "steering"
 
 
 def evidence_path(relative: str) -> Path:
     """The absolute path of a stored evidence file; refuses anything outside its directory."""
-    base = _uploads_dir().resolve()
-    path = (base / relative).resolve()
-    if base not in path.parents:
-        raise ValueError("stored file outside the uploads directory")
-    return path
+    return uploads.stored_path(EVIDENCE_FOLDER, relative)
 
 
-def _safe_name(name: str) -> str:
-    base = Path(unicodedata.normalize("NFC", name or "")).name.replace("\\", "_")
-    base = _UNSAFE.sub("_", base).strip(" ._") or "minh-chung"
-    stem, dot, ext = base.rpartition(".")
-    if not dot:
-        return base[:150]
-    return f"{stem[: 150 - len(ext) - 1]}.{ext.lower()}"
-
-
-def _looks_like(kind: str, head: bytes, path: Path) -> bool:
-    if kind == "pdf":
-        return head.startswith(b"%PDF-")
-    if kind == "png":
-        return head.startswith(b"\x89PNG\r\n\x1a\n")
-    if kind in ("jpg", "jpeg"):
-        return head.startswith(b"\xff\xd8\xff")
-    if not head.startswith(b"PK\x03\x04"):
-        return False
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return False
-    marker = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
-    return "[Content_Types].xml" in names and marker in names
-
-
-def _store_evidence(uploaded: Any) -> _Stored:
+def _store_evidence(uploaded: Any) -> StoredUpload:
     """Check (extension, first bytes, size) and store an evidence file under a random name."""
-    name = _safe_name(str(getattr(uploaded, "name", "") or ""))
-    ext = name.rpartition(".")[2].lower() if "." in name else ""
-    if ext not in EVIDENCE_KINDS:
-        raise _refuse(
-            "evidence", _("Only PDF, DOCX, XLSX, PNG and JPEG files are accepted."), "invalid_file"
-        )
     limit = int(getattr(settings, "STEERING_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES))
-    too_big = _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
-    size = getattr(uploaded, "size", None)
-    if size is not None and size > limit:
-        raise _refuse("evidence", too_big, "too_large")
-    directory = _uploads_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    relative = f"{uuid.uuid4().hex}.{ext}"
-    path = directory / relative
-    digest, written = hashlib.sha256(), 0
-    chunks = uploaded.chunks() if hasattr(uploaded, "chunks") else [uploaded.read()]
-    try:
-        with open(path, "wb") as out:
-            for chunk in chunks:
-                written += len(chunk)
-                if written > limit:
-                    raise _refuse("evidence", too_big, "too_large")
-                digest.update(chunk)
-                out.write(chunk)
-        if written == 0:
-            raise _refuse("evidence", _("The file is empty."), "invalid_file")
-        with open(path, "rb") as stored:
-            head = stored.read(16)
-        if not _looks_like(ext, head, path):
-            message = _("The file's content does not match its type (.%(ext)s).") % {"ext": ext}
-            raise _refuse("evidence", message, "invalid_file")
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return _Stored(name, EVIDENCE_KINDS[ext], written, digest.hexdigest(), relative)
+    return uploads.check_and_store(
+        uploaded, folder=EVIDENCE_FOLDER, max_bytes=limit, field="evidence",
+        default_name="minh-chung",
+    )  # fmt: skip
+
+
+def _evidence_columns(stored: StoredUpload) -> dict[str, Any]:
+    return {
+        "evidence_name": stored.name,
+        "evidence_content_type": stored.content_type,
+        "evidence_size": stored.size,
+        "evidence_sha256": stored.sha256,
+        "evidence_path": stored.path,
+    }
 
 
 # --- emulation rounds and awards -------------------------------------------------------------
