@@ -50,8 +50,9 @@ def _figure_indexes(prefix: str, when: str) -> list[models.Index]:
     ]
 
 
-class DailyFigure(models.Model):
-    """The sum of one indicator's facts for one source commune, village and day."""
+class _FigureRow(models.Model):
+    """What the daily and monthly layers share: the indicator, where the rows belong (source
+    commune and village) and where they count (2025 commune and province), and the value."""
 
     code = models.CharField(_("indicator"), max_length=80)
     source = models.ForeignKey(
@@ -68,7 +69,6 @@ class DailyFigure(models.Model):
         related_name="+",
         db_constraint=False,
     )
-    day = models.DateField(_("day"))
     commune = models.ForeignKey(
         "territory.AdministrativeUnit",
         on_delete=models.CASCADE,
@@ -86,6 +86,15 @@ class DailyFigure(models.Model):
     value = models.BigIntegerField(_("value"))
 
     class Meta:
+        abstract = True
+
+
+class DailyFigure(_FigureRow):
+    """The sum of one indicator's facts for one source commune, village and day."""
+
+    day = models.DateField(_("day"))
+
+    class Meta:
         verbose_name = _("daily figure")
         verbose_name_plural = _("daily figures")
         constraints = _figure_constraints("dailyfig", "day")
@@ -95,40 +104,10 @@ class DailyFigure(models.Model):
         return f"{self.code} {self.source_id}/{self.village_id} {self.day}: {self.value}"
 
 
-class MonthlyFigure(models.Model):
+class MonthlyFigure(_FigureRow):
     """The daily figures of one calendar month summed (``month`` is its first day)."""
 
-    code = models.CharField(_("indicator"), max_length=80)
-    source = models.ForeignKey(
-        "territory.AdministrativeUnit",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-    )
-    village = models.ForeignKey(
-        "territory.Village",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-    )
     month = models.DateField(_("month"))
-    commune = models.ForeignKey(
-        "territory.AdministrativeUnit",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-    )
-    province = models.ForeignKey(
-        "territory.AdministrativeUnit",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-    )
-    value = models.BigIntegerField(_("value"))
 
     class Meta:
         verbose_name = _("monthly figure")
