@@ -18,8 +18,10 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
-__all__ = ["Columns", "adapt_date", "adapt_datetime"]
+__all__ = ["Columns", "Insert", "adapt_date", "adapt_datetime"]
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -73,7 +75,58 @@ class Columns[M: Model]:
         for n, converters, col in self._converters_for():
             for converter in converters:
                 values[n] = converter(values[n], col, connection)
-        return self.model.from_db(connection.alias, self.attnames, values)
+        model = self.model
+        if pre_init.has_listeners(model) or post_init.has_listeners(model):
+            return model.from_db(connection.alias, self.attnames, values)
+        # What ``from_db`` ends with, without ``__init__``'s walk over every field (a third of
+        # the cost on a wide model): the loaded attributes set, the others left deferred.
+        instance = model.__new__(model)
+        state = instance._state = ModelState()
+        state.adding = False
+        state.db = connection.alias
+        instance.__dict__.update(zip(self.attnames, values, strict=True))
+        return instance
+
+
+class Insert[M: Model]:
+    """A hand-written ``INSERT … RETURNING pk`` of one row of ``model`` with the attributes
+    ``attnames`` (the others take their database default: leave out only columns that have
+    one, or are nullable). Each value is prepared by its field (``get_db_prep_save``: JSON,
+    aware datetimes, encrypted fields) exactly as the ORM's insert does; no signals are sent
+    and no ``save()`` runs — the caller does what the model's ``save`` would have done.
+
+    Measured on the audit entry (quality bar P7): the ORM's ``save()`` of one row cost about
+    0.5 ms of CPU, compiling included; this costs the statement."""
+
+    def __init__(self, model: type[M], attnames: Sequence[str]) -> None:
+        self.model = model
+        by_attname = {f.attname: f for f in model._meta.concrete_fields}
+        self.fields = [by_attname[name] for name in attnames]
+        self.attnames = list(attnames)
+        self._sql: dict[str, str] = {}
+
+    def sql(self) -> str:
+        vendor = connection.vendor
+        found = self._sql.get(vendor)
+        if found is None:
+            quote = connection.ops.quote_name
+            columns = ", ".join(quote(str(f.column)) for f in self.fields)
+            marks = ", ".join(["%s"] * len(self.fields))
+            table = quote(self.model._meta.db_table)
+            pk = quote(str(self.model._meta.pk.column))
+            found = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608 - names only
+            self._sql[vendor] = found
+        return found
+
+    def execute(self, values: Sequence[Any]) -> Any:
+        """Insert the row of ``values`` (in ``attnames`` order); return its primary key."""
+        params = [
+            f.get_db_prep_save(v, connection) for f, v in zip(self.fields, values, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql(), params)
+            row = cursor.fetchone()
+        return row[0]
 
 
 def adapt_date(value: Any) -> Any:
