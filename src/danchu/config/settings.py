@@ -143,9 +143,11 @@ def sqlite_database(path: Path | str) -> dict[str, object]:
     locked" (about 3% of responses measured under load); IMMEDIATE transactions, WAL and a
     20 s busy timeout remove that (quality bar R11). Connections persist for a minute: opening
     the file and running its PRAGMAs cost about 2.5 ms of CPU per request (bench/online_votes.py).
+    Write transactions queue on a lock file instead of meeting SQLite's sleeping busy handler
+    (``danchu.core.backends.sqlite3``).
     """
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "danchu.core.backends.sqlite3",
         "NAME": path,
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
