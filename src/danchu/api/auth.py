@@ -19,7 +19,7 @@ from ninja.security import HttpBearer, SessionAuth
 from danchu.accounts.codes import hash_token
 from danchu.accounts.models import ApiToken, Role, RoleAssignment, User
 from danchu.accounts.permissions import Grant
-from danchu.core.rows import Columns, adapt_date
+from danchu.core.rows import Columns, adapt_date, prepared_cursor
 from danchu.territory.models import AdministrativeUnit, Household, Resident
 
 __all__ = ["AUTH", "BearerToken", "actor_of"]
@@ -74,7 +74,7 @@ def _load(key_hash: str, on: date) -> tuple[int, Any, User, list[Grant]] | None:
     """The token's id and last use, its person with their resident record, household and
     commune cached on it, and the person's grants on ``on`` — as
     :func:`danchu.accounts.permissions.grants_for` computes them (tested side by side)."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _token_sql(connection.vendor), [adapt_date(on), adapt_date(on), key_hash, True]
         )

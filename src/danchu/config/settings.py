@@ -133,6 +133,10 @@ def _database_from_url(url: str) -> dict[str, object]:
         "PORT": str(parsed.port or ""),
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
+        # The hot paths' hand-written statements (danchu.core.rows.prepared_cursor) are
+        # prepared once per connection; Django's own queries never are. Behind a
+        # transaction-mode pooler without prepared-statement support, set it to None.
+        "OPTIONS": {"prepare_threshold": 0},
     }
 
 

@@ -19,7 +19,7 @@ from django.db.models.signals import post_save
 
 from danchu.core.context import client_ip
 from danchu.core.models import AuditEntry
-from danchu.core.rows import Insert
+from danchu.core.rows import Insert, prepared_cursor
 
 __all__ = ["GENESIS", "ChainBreak", "record", "verify_chain"]
 
@@ -78,7 +78,7 @@ def _chain_head() -> str | None:
     """The last entry's hash, read once the writers are serialised. Plain SQL: this runs on
     every write, and the ORM's query compilation cost more than the lookup (quality bar P7)."""
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         if connection.vendor == "postgresql":
             # A statement of its own: the head must be read by a statement that starts after
             # the lock is granted (READ COMMITTED takes each statement's snapshot at its start).

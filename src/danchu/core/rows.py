@@ -21,9 +21,31 @@ from django.db.models import Model
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
-__all__ = ["Columns", "Insert", "adapt_date", "adapt_datetime"]
+__all__ = ["Columns", "Insert", "adapt_date", "adapt_datetime", "prepared_cursor"]
 
 Converter = Callable[[Any, Any, Any], Any]
+
+
+def prepared_cursor() -> Any:
+    """A cursor for a hot path's hand-written statement.
+
+    On PostgreSQL it binds the parameters on the server, so that psycopg prepares each
+    statement once per connection (``prepare_threshold`` in the settings; Django's own cursors
+    bind on the client and are never prepared). Planning the token's seven-table join cost
+    about 2.5 ms of the database's CPU on every request, executing it 0.5 ms (EXPLAIN ANALYZE,
+    quality bar P7). SQLite's driver already keeps its compiled statements.
+    """
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:  # prepared statements switched off (a pooler)
+        return connection.cursor()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(raw))  # type: ignore[attr-defined,call-arg]
 
 
 class Columns[M: Model]:
@@ -123,9 +145,9 @@ class Insert[M: Model]:
         params = [
             f.get_db_prep_save(v, connection) for f, v in zip(self.fields, values, strict=True)
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql(), params)
-            row = cursor.fetchone()
+        with prepared_cursor() as cur:
+            cur.execute(self.sql(), params)
+            row = cur.fetchone()
         return row[0]
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from danchu.accounts.permissions import Action, get_for_actor, restrict
 from danchu.core.errors import PermissionDenied
-from danchu.core.rows import Columns
+from danchu.core.rows import Columns, prepared_cursor
 from danchu.decisions import rules
 from danchu.decisions.models import (
     Ballot,
@@ -131,7 +131,7 @@ def vote_target(
     """The matter village with its matter, and the option ``option_id`` if it is one of that
     matter's (else None), in one statement; None when there is no such matter village. What an
     online vote reads before the service locks the village (quality bar P7)."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_vote_target_sql(connection.vendor), [option_id, matter_village_id])
         row = cursor.fetchone()
     if row is None:

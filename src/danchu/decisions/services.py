@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from danchu.accounts.permissions import Action, can, require
 from danchu.core import audit
 from danchu.core.errors import ApplicationError, PermissionDenied, ValidationFailed
-from danchu.core.rows import Columns, adapt_datetime
+from danchu.core.rows import Columns, adapt_datetime, prepared_cursor
 from danchu.core.text import fold_vi, normalize_spaces
 from danchu.core.validation import FieldErrors, acting_person
 from danchu.decisions import rules, selectors
@@ -279,7 +279,7 @@ def _lock_village_for_vote(matter_village: MatterVillage, household_id: int) -> 
     household's vote, which the insert or update re-checks against the unique constraint (a
     stale answer falls back to :func:`_save_vote`). SQLite's IMMEDIATE transactions serialise
     every writer."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _vote_lock_sql(connection.vendor), [household_id, household_id, matter_village.pk]
         )
@@ -1383,7 +1383,7 @@ def _save_online_vote(
     cast_by = person.pk if person is not None else None
     row = None
     if lock.vote_id is None:
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(
                 _vote_insert_sql(connection.vendor),
                 [mv.commune_id, mv.matter_id, mv.pk, household_id, option.pk,
@@ -1393,7 +1393,7 @@ def _save_online_vote(
         if row is not None:
             return _VOTE_RETURNING.build(row), True
     elif lock.vote_channel == Vote.Channel.ONLINE:
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(
                 _vote_update_sql(connection.vendor),
                 [option.pk, other_opinion, cast_by, now, lock.vote_id, Vote.Channel.ONLINE],
