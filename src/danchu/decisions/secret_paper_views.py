@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from danchu.accounts.permissions import Action, can, get_for_actor
 from danchu.core.errors import ApplicationError
-from danchu.decisions import secret_paper
+from danchu.decisions import board_votes, secret_paper
 from danchu.decisions.forms import entry_choices
 from danchu.decisions.models import Ballot, InnerBallot, Matter, MatterVillage, Option, Vote
 from danchu.decisions.rules import Form
@@ -68,15 +68,22 @@ def _summary(mv: MatterVillage) -> dict[str, int]:
     }
 
 
-def _call(request: HttpRequest, mv: MatterVillage, data: dict[str, Any]) -> str:
+def _entry(request: HttpRequest, seats: int, entry: str) -> Any:
+    """A board election with several seats: every candidate ticked (``entry`` repeated)."""
+    ticked = request.POST.getlist("entry")
+    return ticked if seats > 1 and len(ticked) > 1 else entry
+
+
+def _call(request: HttpRequest, mv: MatterVillage, seats: int, data: dict[str, Any]) -> str:
+    entry = _entry(request, seats, data["entry"])
     if request.POST.get("step") == "resolve":
         secret_paper.inner_ballot_resolve(
-            actor=request.user, matter_village=mv, code=data["code"], entry=data["entry"],
+            actor=request.user, matter_village=mv, code=data["code"], entry=entry,
             reason=data["reason"],
         )  # fmt: skip
         return _("Inner ballot resolved.")
     result = secret_paper.inner_ballot_enter(
-        actor=request.user, matter_village=mv, code=data["code"], entry=data["entry"]
+        actor=request.user, matter_village=mv, code=data["code"], entry=entry
     )
     if result.step == "mismatch":
         return _("The two entries differ: a third person resolves the inner ballot.")
@@ -104,13 +111,14 @@ def inner_ballots(request: HttpRequest, mv_id: int) -> HttpResponse:
         and mv.form == Form.BALLOT
     )
     form = InnerBallotForm(request.POST or None, options=options)
+    seats = board_votes.seats_of(mv)
     status, page_errors = 200, []
     if request.method == "POST":
         if not (running and can(request.user, Action.BALLOT_ENTER, mv)):
             status, page_errors = 403, [_("You are not allowed to do this.")]
         elif form.is_valid():
             try:
-                note = _call(request, mv, form.cleaned_data)
+                note = _call(request, mv, seats, form.cleaned_data)
             except ApplicationError as error:
                 status = 409 if error.status == 409 else 400
                 page_errors = error_messages(error)
@@ -127,6 +135,9 @@ def inner_ballots(request: HttpRequest, mv_id: int) -> HttpResponse:
         "running": running,
         "may_enter": running and can(request.user, Action.BALLOT_ENTER, mv),
         "summary": _summary(mv),
+        # A board election with several seats: the entry ticks up to ``seats`` candidates.
+        "seats": seats,
+        "entry_choices": entry_choices(options),
         "page_errors": page_errors,
     }
     return render(request, "decisions/backoffice/inner_ballots.html", context, status=status)
