@@ -17,11 +17,13 @@ only while fewer inner ballots than returned envelopes have been entered in the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from danchu.accounts.permissions import Action, require
@@ -48,6 +50,8 @@ __all__ = [
     "inner_ballot_enter",
     "inner_ballot_resolve",
     "inner_ballots_issue",
+    "mismatches",
+    "progress",
 ]
 
 _DONE = (Ballot.Status.COUNTED, Ballot.Status.BLANK, Ballot.Status.SPOILED)
@@ -261,6 +265,45 @@ def inner_ballot_resolve(
     )
     _audit(actor, mv, "decisions.inner_ballot.resolve", result, reason=reason)
     return result
+
+
+def progress(mv: MatterVillage) -> dict[str, int]:
+    """The count's progress in a village, counts only (two queries): inner ballots issued,
+    envelopes returned, inner ballots entered at least once, entered once and waiting for
+    the second entry, counted, blank, spoiled, with differing entries, and ``pending`` — the
+    returned envelopes whose inner ballot is not settled yet (not entered, entered once, or
+    differing)."""
+    counts = Counter(
+        dict(
+            InnerBallot.objects.filter(matter_village=mv)
+            .values("status")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("status", "n")
+        )
+    )
+    envelopes = _envelopes_returned(mv)
+    settled = sum(counts[status] for status in _DONE)
+    return {
+        "issued": sum(counts.values()),
+        "envelopes": envelopes,
+        "entered": settled + counts[Ballot.Status.RETURNED] + counts[Ballot.Status.MISMATCH],
+        "once": counts[Ballot.Status.RETURNED],
+        "counted": counts[Ballot.Status.COUNTED],
+        "blank": counts[Ballot.Status.BLANK],
+        "spoiled": counts[Ballot.Status.SPOILED],
+        "mismatch": counts[Ballot.Status.MISMATCH],
+        "pending": max(envelopes - settled, 0),
+    }
+
+
+def mismatches(mv: MatterVillage) -> list[InnerBallot]:
+    """The inner ballots whose two entries differ, by code: the papers to read again."""
+    return list(
+        InnerBallot.objects.filter(matter_village=mv, status=Ballot.Status.MISMATCH).order_by(
+            "code"
+        )
+    )
 
 
 def closing_refusal(mv: MatterVillage, prefix: str) -> None:

@@ -9,12 +9,10 @@ service, render; a refusal is shown with 400 or 409, never a 500.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,7 +23,7 @@ from danchu.accounts.permissions import Action, can, get_for_actor
 from danchu.core.errors import ApplicationError
 from danchu.decisions import board_votes, secret_paper
 from danchu.decisions.forms import entry_choices
-from danchu.decisions.models import Ballot, InnerBallot, Matter, MatterVillage, Option, Vote
+from danchu.decisions.models import Matter, MatterVillage, Option
 from danchu.decisions.rules import Form
 from danchu.web.forms import error_messages
 from danchu.web.views.backoffice import backoffice_view
@@ -45,27 +43,6 @@ class InnerBallotForm(forms.Form):
     def __init__(self, *args: Any, options: list[Option], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["entry"].choices = entry_choices(options)  # type: ignore[attr-defined]
-
-
-def _summary(mv: MatterVillage) -> dict[str, int]:
-    counts = Counter(
-        dict(
-            InnerBallot.objects.filter(matter_village=mv)
-            .values("status")
-            .annotate(n=Count("id"))
-            .order_by()
-            .values_list("status", "n")
-        )
-    )
-    return {
-        "issued": sum(counts.values()),
-        "envelopes": Vote.objects.filter(matter_village=mv, channel=Vote.Channel.BALLOT).count(),
-        "once": counts[Ballot.Status.RETURNED],
-        "counted": counts[Ballot.Status.COUNTED],
-        "blank": counts[Ballot.Status.BLANK],
-        "spoiled": counts[Ballot.Status.SPOILED],
-        "mismatch": counts[Ballot.Status.MISMATCH],
-    }
 
 
 def _entry(request: HttpRequest, seats: int, entry: str) -> Any:
@@ -134,7 +111,7 @@ def inner_ballots(request: HttpRequest, mv_id: int) -> HttpResponse:
         "form": form,
         "running": running,
         "may_enter": running and can(request.user, Action.BALLOT_ENTER, mv),
-        "summary": _summary(mv),
+        "summary": secret_paper.progress(mv),
         # A board election with several seats: the entry ticks up to ``seats`` candidates.
         "seats": seats,
         "entry_choices": entry_choices(options),
