@@ -9,7 +9,9 @@ code, printed as a separate batch and slipped into the envelopes at random: no r
 to a household. The counting committee opens the returned envelopes, mixes the inner ballots
 and enters each one twice by two different people; a counted choice becomes a
 :class:`SecretChoice` under the code's digest (the bulletin), blank and spoiled ballots stay on
-the inner ballot and are on the bulletin and in the seal too.
+the inner ballot and are on the bulletin and in the seal too. In a board election with several
+seats (Art. 15(5)) the inner ballot approves up to ``seats`` candidates: its choice has no option
+and one :class:`SecretApproval` per candidate, as unlinked as the choice.
 
 The count can never hold more inner ballots than envelopes returned: an inner ballot is entered
 only while fewer inner ballots than returned envelopes have been entered in the village.
