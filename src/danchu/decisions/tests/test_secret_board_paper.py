@@ -244,3 +244,13 @@ def test_the_inner_ballot_page_ticks_several_candidates(client, board, official,
         url, {"code": codes[1], "entry": [str(an.pk), str(binh.pk), str(cuong.pk)]}
     )
     assert too_many.status_code == 400
+
+
+def test_the_printed_inner_ballot_says_how_many_candidates_it_may_approve(board):
+    from danchu.decisions import printing
+
+    _matter, mv, _candidates, codes = board
+    html = printing.ballots_html(mv)
+    assert "nhiều nhất 2 người" in html
+    assert codes[0] in html
+    assert "vào một ô" not in html

@@ -146,6 +146,12 @@ def test_a_board_ballot_lists_its_candidates(client, commune, official, chair):
     )
     progress = _get(client, official, path + "/progress").json()
     assert (progress["seats"], progress["counted"], progress["pending"]) == (2, 2, 2)
+    # Whatever the entry, a field error — never a 500.
+    for entry in ("blank,spoiled", " , ", f"{an.pk},{an.pk}", [2**31 - 1], [an.pk, 2**31 - 1],
+                  "9" * 30, "0", [an.pk, an.pk]):  # fmt: skip
+        response = _post(client, official, path, {"code": codes[2], "entry": entry})
+        assert response.status_code == 422, entry
+        assert list(response.json()["fields"]) == ["entry"], entry
 
 
 def test_field_errors_and_the_law_s_refusal(client, secret_paper, official):
