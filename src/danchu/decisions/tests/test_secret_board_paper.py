@@ -39,6 +39,7 @@ from danchu.decisions.tests.factories import (
     open_meeting,
     village_head,
 )
+from danchu.web.tests.html_checks import assert_accessible
 
 pytestmark = pytest.mark.django_db
 
@@ -235,6 +236,7 @@ def test_the_inner_ballot_page_ticks_several_candidates(client, board, official,
     page = client.get(url)
     assert page.status_code == 200
     assert 'type="checkbox" name="entry"' in page.content.decode()
+    assert_accessible(page.content.decode())
     data = {"code": codes[0], "entry": [str(an.pk), str(binh.pk)], "step": "enter"}
     assert client.post(url, data).status_code == 302
     client.force_login(chair)
