@@ -71,6 +71,12 @@ STATE_DEPENDENT = {
     "POST /api/v1/matter-villages/{matter_village_id}/election/nominations",
     "POST /api/v1/dismissal-petitions/{petition_id}/signatures",
     "POST /api/v1/dismissal-petitions/{petition_id}/matter",
+    # Secret paper ballots: the code must be one printed for the village, the entry an option
+    # of the matter (at most the seats), a resolution needs differing entries, an issue a
+    # counting committee, and no more inner ballots than envelopes returned (Art. 19(3)).
+    "POST /api/v1/matter-villages/{matter_village_id}/inner-ballots/issue",
+    "POST /api/v1/matter-villages/{matter_village_id}/inner-ballots",
+    "POST /api/v1/matter-villages/{matter_village_id}/inner-ballots/resolve",
     # Consultations: the plan's issue date is judged against today, the villages, section and
     # opinions against the rows; a decision's date against publication and today, and one
     # departing from the majority needs its explanation (Art. 28(4)).

@@ -326,6 +326,7 @@ def matter_bulletin_check(
         "village_code": line.village_code if line else None,
         "option_id": line.option_id if line else None,
         "option": line.option_label if line else None,
+        "option_ids": list(line.option_ids) if line else [],
     }  # fmt: skip
 
 

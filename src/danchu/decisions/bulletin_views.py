@@ -97,11 +97,15 @@ def bulletin_csv(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     matter, lines = _closed_lines(code, pk)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["village_code", "village", "tracking_digest", "option_id", "option"])
+    # ``option_ids``: a board ballot with several seats, its approved candidates ("12 15").
+    writer.writerow(
+        ["village_code", "village", "tracking_digest", "option_id", "option", "option_ids"]
+    )
     for ln in lines:
-        writer.writerow(
-            [ln.village_code, ln.village_name, ln.tracking_digest, ln.option_id, ln.option_label]
-        )
+        writer.writerow([
+            ln.village_code, ln.village_name, ln.tracking_digest, ln.option_id, ln.option_label,
+            " ".join(str(pk) for pk in ln.option_ids),
+        ])  # fmt: skip
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="bang-tin-{matter.pk}.csv"'
     return response
@@ -117,7 +121,7 @@ def bulletin_payload(matter: Matter, lines: list[selectors.BulletinLine]) -> dic
         "ballots": [
             {"village_code": ln.village_code, "village": ln.village_name,
              "tracking_digest": ln.tracking_digest, "option_id": ln.option_id,
-             "option": ln.option_label}
+             "option": ln.option_label, "option_ids": list(ln.option_ids)}
             for ln in lines
         ],
     }  # fmt: skip

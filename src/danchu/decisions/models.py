@@ -41,6 +41,7 @@ __all__ = [
     "MeetingSession",
     "OnlineOptIn",
     "Option",
+    "SecretApproval",
     "SecretChoice",
     "SessionHousehold",
     "Vote",
@@ -361,7 +362,12 @@ class SecretChoice(models.Model):
     matter_village = models.ForeignKey(
         MatterVillage, on_delete=models.PROTECT, related_name="secret_choices"
     )
-    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
+    # Empty for a secret paper ballot of a board election with several seats: its approved
+    # candidates are :class:`SecretApproval` rows (as a :class:`Vote` has its
+    # :class:`BallotApproval` rows).
+    option = models.ForeignKey(
+        Option, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     other_opinion = models.CharField(_("other opinion"), max_length=1000, blank=True)
     # SHA-256 of the tracking code (see ``services.tracking_digest``).
     tracking_digest = models.CharField(max_length=64)
@@ -378,6 +384,36 @@ class SecretChoice(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_digest[:12]
+
+
+class SecretApproval(models.Model):
+    """One candidate approved on a secret paper ballot of a board election with several seats.
+
+    Law 10/2022 Art. 15(5), 18(4)(d), 21(1): the counted inner ballot is one
+    :class:`SecretChoice` (its bulletin line, ``option`` empty); each candidate it approves is a
+    row here, counted by the tally. Like the choice it has no household, no user, no time and a
+    random key: only the choice, which the bulletin publishes by digest anyway.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="+")
+    matter_village = models.ForeignKey(MatterVillage, on_delete=models.PROTECT, related_name="+")
+    choice = models.ForeignKey(SecretChoice, on_delete=models.CASCADE, related_name="approvals")
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["choice", "option"], name="secret_approval_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["matter", "matter_village", "option"], name="secret_approval_tally"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.option_id)
 
 
 class InnerBallot(models.Model):
@@ -404,11 +440,13 @@ class InnerBallot(models.Model):
     status = models.CharField(
         max_length=10, choices=Ballot.Status.choices, default=Ballot.Status.ISSUED
     )
-    first_entry = models.CharField(max_length=20, blank=True)
+    # As on :class:`Ballot`: an option id, "blank" or "spoiled", or (several seats) the
+    # approved candidates' ids, sorted, comma-separated.
+    first_entry = models.CharField(max_length=200, blank=True)
     first_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    second_entry = models.CharField(max_length=20, blank=True)
+    second_entry = models.CharField(max_length=200, blank=True)
     second_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from danchu.core.documents import render_pdf
+from danchu.decisions import board_votes
 from danchu.decisions.documents import (
     DocumentUnavailable,
     issuer_name,
@@ -117,6 +118,8 @@ def _context(
         "signer": "TỔ TRƯỞNG TỔ DÂN PHỐ" if word == "Tổ dân phố" else f"TRƯỞNG {word.upper()}",
         "matter": matter,
         "options": options,
+        # Law 10/2022 Art. 15(5): a board election's ballot approves up to ``seats`` candidates.
+        "seats": board_votes.seats_of(mv),
         "deadline": moment_text(mv.closes_at),
         "secret": matter.secret,
         "envelopes": matter.secret and part == "envelopes",

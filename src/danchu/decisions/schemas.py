@@ -221,8 +221,14 @@ class BulletinLineOut(Schema):
     village_code: str
     village: str
     tracking_digest: str = Field(description="SHA-256 of '<matter id>:<tracking code>'.")
-    option_id: int | None = Field(description="Empty for a blank or spoiled paper ballot.")
+    option_id: int | None = Field(
+        description="Empty for a blank or spoiled paper ballot, and for a board ballot with "
+        "several seats (see option_ids)."
+    )
     option: str
+    option_ids: list[int] = Field(
+        description="A board ballot with several seats: the approved candidates, ascending."
+    )
 
 
 class BulletinOut(Schema):
@@ -243,6 +249,9 @@ class TrackingCheckOut(Schema):
     village_code: str | None
     option_id: int | None
     option: str | None
+    option_ids: list[int] = Field(
+        description="A board ballot with several seats: the approved candidates, ascending."
+    )
 
 
 def option_out(option: Option) -> dict[str, Any]:

@@ -9,7 +9,9 @@ code, printed as a separate batch and slipped into the envelopes at random: no r
 to a household. The counting committee opens the returned envelopes, mixes the inner ballots
 and enters each one twice by two different people; a counted choice becomes a
 :class:`SecretChoice` under the code's digest (the bulletin), blank and spoiled ballots stay on
-the inner ballot and are on the bulletin and in the seal too.
+the inner ballot and are on the bulletin and in the seal too. In a board election with several
+seats (Art. 15(5)) the inner ballot approves up to ``seats`` candidates: its choice has no option
+and one :class:`SecretApproval` per candidate, as unlinked as the choice.
 
 The count can never hold more inner ballots than envelopes returned: an inner ballot is entered
 only while fewer inner ballots than returned envelopes have been entered in the village.
@@ -17,22 +19,26 @@ only while fewer inner ballots than returned envelopes have been entered in the 
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from danchu.accounts.permissions import Action, require
 from danchu.core import audit
 from danchu.core.errors import ApplicationError, ValidationFailed
 from danchu.core.validation import FieldErrors, acting_person
-from danchu.decisions import board_votes, services
+from danchu.decisions import services
 from danchu.decisions.models import (
     Ballot,
     InnerBallot,
     MatterVillage,
     Option,
+    SecretApproval,
     SecretChoice,
     Vote,
     VoteConflict,
@@ -46,6 +52,8 @@ __all__ = [
     "inner_ballot_enter",
     "inner_ballot_resolve",
     "inner_ballots_issue",
+    "mismatches",
+    "progress",
 ]
 
 _DONE = (Ballot.Status.COUNTED, Ballot.Status.BLANK, Ballot.Status.SPOILED)
@@ -136,16 +144,29 @@ def _inner_entered(mv: MatterVillage) -> int:
 
 
 def _finish(
-    *, mv: MatterVillage, inner: InnerBallot, entry: str, option: Option | None
-) -> InnerBallot:
-    if option is None:
+    *, mv: MatterVillage, inner: InnerBallot, entry: str, option: Option | None,
+    approved: Sequence[Option] = (),
+) -> InnerBallot:  # fmt: skip
+    if option is None and not approved:
         inner.status = Ballot.Status.BLANK if entry == services.BLANK else Ballot.Status.SPOILED
     else:
-        # The counted choice, under the code's digest only: the bulletin line.
-        SecretChoice.objects.create(
+        # The counted choice, under the code's digest only: the bulletin line. A board
+        # election with several seats (Law 10/2022 Art. 15(5)): no option on the choice, one
+        # approval row per candidate, as unlinked as the choice itself.
+        choice = SecretChoice.objects.create(
             commune_id=mv.commune_id, matter_id=mv.matter_id, matter_village=mv, option=option,
             tracking_digest=inner.tracking_digest,
         )  # fmt: skip
+        SecretApproval.objects.bulk_create(
+            SecretApproval(
+                commune_id=mv.commune_id,
+                matter_id=mv.matter_id,
+                matter_village=mv,
+                choice=choice,
+                option=candidate,
+            )  # fmt: skip
+            for candidate in approved
+        )
         inner.status = Ballot.Status.COUNTED
     inner.save()
     return inner
@@ -166,16 +187,15 @@ def inner_ballot_enter(
 ) -> InnerEntry:
     """Enter an inner ballot by its tracking code: an option id, "blank" or "spoiled", twice by
     two different people (double entry, Decree 59/2023 Art. 4(6)); a difference is a mismatch
-    for :func:`inner_ballot_resolve`."""
+    for :func:`inner_ballot_resolve`. In a board election with several seats the entry is the
+    approved candidates (a list of ids, or the ids comma-separated), checked as on an open
+    ballot (:func:`board_votes.clean_approvals`: at most ``seats``, else refused — the
+    committee enters such a ballot as spoiled); two entries agree when they list the same
+    candidates in any order."""
     require(actor, Action.BALLOT_ENTER, matter_village)
     mv = services._lock_village(matter_village)
     services._expect_open_village(mv, Form.BALLOT)
-    if board_votes.seats_of(mv) > 1:
-        raise services.WrongState(
-            _("A secret board election with several seats is counted at the meeting."),
-            code="secret_board_seats",
-        )
-    value, option = services._clean_entry(mv.matter, entry)
+    value, option, approved = services._clean_ballot_entry(mv, entry)
     inner = _lock_inner(mv, code)
     if inner.status == Ballot.Status.MISMATCH:
         raise services.WrongState(
@@ -209,7 +229,10 @@ def inner_ballot_enter(
             )
         inner.second_entry, inner.second_by = value, person
         if value == inner.first_entry:
-            result = InnerEntry(_finish(mv=mv, inner=inner, entry=value, option=option), "matched")
+            result = InnerEntry(
+                _finish(mv=mv, inner=inner, entry=value, option=option, approved=approved),
+                "matched",
+            )
         else:
             inner.status = Ballot.Status.MISMATCH
             inner.save()
@@ -226,7 +249,7 @@ def inner_ballot_resolve(
     require(actor, Action.MATTER_MANAGE, matter_village)
     mv = services._lock_village(matter_village)
     services._expect_open_village(mv, Form.BALLOT)
-    value, option = services._clean_entry(mv.matter, entry)
+    value, option, approved = services._clean_ballot_entry(mv, entry)
     errors = FieldErrors()
     reason = services._check_text(errors, "reason", reason, services.REASON_MAX, required=True)
     errors.raise_if_any()
@@ -239,9 +262,50 @@ def inner_ballot_resolve(
             _("A third person, not one of the two who entered it, resolves the ballot."),
             code="same_person",
         )
-    result = InnerEntry(_finish(mv=mv, inner=inner, entry=value, option=option), "resolved")
+    result = InnerEntry(
+        _finish(mv=mv, inner=inner, entry=value, option=option, approved=approved), "resolved"
+    )
     _audit(actor, mv, "decisions.inner_ballot.resolve", result, reason=reason)
     return result
+
+
+def progress(mv: MatterVillage) -> dict[str, int]:
+    """The count's progress in a village, counts only (two queries): inner ballots issued,
+    envelopes returned, inner ballots entered at least once, entered once and waiting for
+    the second entry, counted, blank, spoiled, with differing entries, and ``pending`` — the
+    returned envelopes whose inner ballot is not settled yet (not entered, entered once, or
+    differing)."""
+    counts = Counter(
+        dict(
+            InnerBallot.objects.filter(matter_village=mv)
+            .values("status")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("status", "n")
+        )
+    )
+    envelopes = _envelopes_returned(mv)
+    settled = sum(counts[status] for status in _DONE)
+    return {
+        "issued": sum(counts.values()),
+        "envelopes": envelopes,
+        "entered": settled + counts[Ballot.Status.RETURNED] + counts[Ballot.Status.MISMATCH],
+        "once": counts[Ballot.Status.RETURNED],
+        "counted": counts[Ballot.Status.COUNTED],
+        "blank": counts[Ballot.Status.BLANK],
+        "spoiled": counts[Ballot.Status.SPOILED],
+        "mismatch": counts[Ballot.Status.MISMATCH],
+        "pending": max(envelopes - settled, 0),
+    }
+
+
+def mismatches(mv: MatterVillage) -> list[InnerBallot]:
+    """The inner ballots whose two entries differ, by code: the papers to read again."""
+    return list(
+        InnerBallot.objects.filter(matter_village=mv, status=Ballot.Status.MISMATCH).order_by(
+            "code"
+        )
+    )
 
 
 def closing_refusal(mv: MatterVillage, prefix: str) -> None:

@@ -9,12 +9,10 @@ service, render; a refusal is shown with 400 or 409, never a 500.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,9 +21,9 @@ from django.views.decorators.http import require_http_methods
 
 from danchu.accounts.permissions import Action, can, get_for_actor
 from danchu.core.errors import ApplicationError
-from danchu.decisions import secret_paper
+from danchu.decisions import board_votes, secret_paper
 from danchu.decisions.forms import entry_choices
-from danchu.decisions.models import Ballot, InnerBallot, Matter, MatterVillage, Option, Vote
+from danchu.decisions.models import Matter, MatterVillage, Option
 from danchu.decisions.rules import Form
 from danchu.web.forms import error_messages
 from danchu.web.views.backoffice import backoffice_view
@@ -47,36 +45,22 @@ class InnerBallotForm(forms.Form):
         self.fields["entry"].choices = entry_choices(options)  # type: ignore[attr-defined]
 
 
-def _summary(mv: MatterVillage) -> dict[str, int]:
-    counts = Counter(
-        dict(
-            InnerBallot.objects.filter(matter_village=mv)
-            .values("status")
-            .annotate(n=Count("id"))
-            .order_by()
-            .values_list("status", "n")
-        )
-    )
-    return {
-        "issued": sum(counts.values()),
-        "envelopes": Vote.objects.filter(matter_village=mv, channel=Vote.Channel.BALLOT).count(),
-        "once": counts[Ballot.Status.RETURNED],
-        "counted": counts[Ballot.Status.COUNTED],
-        "blank": counts[Ballot.Status.BLANK],
-        "spoiled": counts[Ballot.Status.SPOILED],
-        "mismatch": counts[Ballot.Status.MISMATCH],
-    }
+def _entry(request: HttpRequest, seats: int, entry: str) -> Any:
+    """A board election with several seats: every candidate ticked (``entry`` repeated)."""
+    ticked = request.POST.getlist("entry")
+    return ticked if seats > 1 and len(ticked) > 1 else entry
 
 
-def _call(request: HttpRequest, mv: MatterVillage, data: dict[str, Any]) -> str:
+def _call(request: HttpRequest, mv: MatterVillage, seats: int, data: dict[str, Any]) -> str:
+    entry = _entry(request, seats, data["entry"])
     if request.POST.get("step") == "resolve":
         secret_paper.inner_ballot_resolve(
-            actor=request.user, matter_village=mv, code=data["code"], entry=data["entry"],
+            actor=request.user, matter_village=mv, code=data["code"], entry=entry,
             reason=data["reason"],
         )  # fmt: skip
         return _("Inner ballot resolved.")
     result = secret_paper.inner_ballot_enter(
-        actor=request.user, matter_village=mv, code=data["code"], entry=data["entry"]
+        actor=request.user, matter_village=mv, code=data["code"], entry=entry
     )
     if result.step == "mismatch":
         return _("The two entries differ: a third person resolves the inner ballot.")
@@ -104,13 +88,14 @@ def inner_ballots(request: HttpRequest, mv_id: int) -> HttpResponse:
         and mv.form == Form.BALLOT
     )
     form = InnerBallotForm(request.POST or None, options=options)
+    seats = board_votes.seats_of(mv)
     status, page_errors = 200, []
     if request.method == "POST":
         if not (running and can(request.user, Action.BALLOT_ENTER, mv)):
             status, page_errors = 403, [_("You are not allowed to do this.")]
         elif form.is_valid():
             try:
-                note = _call(request, mv, form.cleaned_data)
+                note = _call(request, mv, seats, form.cleaned_data)
             except ApplicationError as error:
                 status = 409 if error.status == 409 else 400
                 page_errors = error_messages(error)
@@ -126,7 +111,10 @@ def inner_ballots(request: HttpRequest, mv_id: int) -> HttpResponse:
         "form": form,
         "running": running,
         "may_enter": running and can(request.user, Action.BALLOT_ENTER, mv),
-        "summary": _summary(mv),
+        "summary": secret_paper.progress(mv),
+        # A board election with several seats: the entry ticks up to ``seats`` candidates.
+        "seats": seats,
+        "entry_choices": entry_choices(options),
         "page_errors": page_errors,
     }
     return render(request, "decisions/backoffice/inner_ballots.html", context, status=status)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -29,6 +29,7 @@ from danchu.decisions.models import (
     Matter,
     MatterVillage,
     Option,
+    SecretApproval,
     SecretChoice,
     Vote,
 )
@@ -174,10 +175,12 @@ def tally(matter: Matter) -> dict[int, dict[int, int]]:
     for village_id, option_id, n in rows:
         if option_id is not None:  # a multi-seat board ballot's vote: its approvals count
             counts[village_id][option_id] = n
-    if not matter.secret and any(option_id is None for _v, option_id, _n in rows):
-        # Law 10/2022 Art. 15(5): a household's ballot approves up to ``seats`` candidates.
+    if any(option_id is None for _v, option_id, _n in rows):
+        # Law 10/2022 Art. 15(5): a household's ballot approves up to ``seats`` candidates (a
+        # secret paper ballot's approvals are unlinked rows of its counted choice).
+        model = SecretApproval if matter.secret else BallotApproval
         approvals = (
-            BallotApproval.objects.filter(matter=matter)
+            model.objects.filter(matter=matter)
             .values_list("matter_village_id", "option_id")
             .annotate(n=Count("pk"))
             .order_by()
@@ -271,8 +274,8 @@ def _village_outcome(
     not_back = ballots.get(Ballot.Status.ISSUED, 0) + ballots.get(Ballot.Status.DELIVERED, 0)
     issued = sum(ballots.values())
     # A multi-seat board ballot counts several approvals per household: its turnout is the
-    # ballots counted, not the approvals.
-    voted = ballots.get(Ballot.Status.COUNTED, 0) if seats > 1 else sum(counts.values())
+    # ballots counted (a secret one's inner ballots), not the approvals.
+    voted = marks.get(Ballot.Status.COUNTED, 0) if seats > 1 else sum(counts.values())
     turnout = voted + blank + spoiled
     return VillageOutcome(
         village, counts, approvals, winner, adopted, turnout,
@@ -390,9 +393,14 @@ class BulletinLine:
     option_id: int | None
     option_label: str
     mark: str = ""  # "blank" or "spoiled" (inner paper ballots only)
+    # A board election with several seats: the approved candidates' ids, ascending (the
+    # option is empty and ``option_label`` names them all).
+    option_ids: tuple[int, ...] = ()
 
     @property
-    def canonical_choice(self) -> int | str:
+    def canonical_choice(self) -> int | str | list[int]:
+        if self.option_ids:
+            return list(self.option_ids)
         return self.option_id if self.option_id is not None else self.mark
 
 
@@ -429,9 +437,37 @@ def bulletin(matter: Matter) -> list[BulletinLine]:
     rows = SecretChoice.objects.filter(matter=matter).values_list(*_CHOICE_FIELDS)
     lines = [BulletinLine(*row) for row in rows]
     if MatterVillage.objects.filter(matter=matter, form=Form.BALLOT).exists():
+        lines = _with_approvals(matter, lines)
         lines += _marked_lines(_marked_inner(matter).values_list(*_MARK_FIELDS))
     lines.sort(key=lambda ln: (ln.village_code, ln.matter_village_id, ln.tracking_digest))
     return lines
+
+
+def _with_approvals(
+    matter: Matter, lines: list[BulletinLine], digest: str | None = None
+) -> list[BulletinLine]:
+    """The approved candidates of a board election's secret paper ballots (several seats), on
+    their lines (one query, only when some line has no option)."""
+    if all(ln.option_id is not None for ln in lines):
+        return lines
+    rows = SecretApproval.objects.filter(matter=matter)
+    if digest is not None:
+        rows = rows.filter(choice__tracking_digest=digest)
+    found: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for key, option_id, label in rows.values_list(
+        "choice__tracking_digest", "option_id", "option__label"
+    ).order_by("option_id"):
+        found[key].append((option_id, label))
+    return [
+        replace(
+            ln,
+            option_ids=tuple(pk for pk, _label in found[ln.tracking_digest]),
+            option_label="; ".join(label for _pk, label in found[ln.tracking_digest]),
+        )
+        if ln.option_id is None
+        else ln
+        for ln in lines
+    ]
 
 
 def bulletin_lookup(matter: Matter, digest: str) -> BulletinLine | None:
@@ -442,7 +478,7 @@ def bulletin_lookup(matter: Matter, digest: str) -> BulletinLine | None:
         .first()
     )
     if row is not None:
-        return BulletinLine(*row)
+        return _with_approvals(matter, [BulletinLine(*row)], digest)[0]
     marked = _marked_lines(
         _marked_inner(matter).filter(tracking_digest=digest).values_list(*_MARK_FIELDS)[:1]
     )
@@ -453,17 +489,20 @@ def bulletin_totals(lines: list[BulletinLine]) -> dict[int, dict[int, int]]:
     """The tally recounted from the bulletin alone: ``{matter_village id: {option id: n}}``."""
     totals: dict[int, dict[int, int]] = defaultdict(dict)
     for line in lines:
-        if line.option_id is None:  # a blank or spoiled paper ballot: turnout, not a count
-            continue
+        # A board ballot with several seats counts each approved candidate; a blank or
+        # spoiled paper ballot counts in the turnout only.
+        chosen = line.option_ids or ((line.option_id,) if line.option_id is not None else ())
         per_village = totals[line.matter_village_id]
-        per_village[line.option_id] = per_village.get(line.option_id, 0) + 1
+        for option_id in chosen:
+            per_village[option_id] = per_village.get(option_id, 0) + 1
     return dict(totals)
 
 
 def bulletin_canonical(matter_id: int, lines: list[BulletinLine]) -> str:
     """The text whose SHA-256 seals the bulletin: compact JSON, keys sorted, of
     ``{"matter": id, "ballots": [[village code, digest, option id], ...]}`` in bulletin order
-    (a blank or spoiled paper ballot has ``"blank"`` or ``"spoiled"`` for the option id).
+    (a blank or spoiled paper ballot has ``"blank"`` or ``"spoiled"`` for the option id; a
+    board ballot with several seats the list of its approved candidates' ids, ascending).
     The JSON download carries the same list, so anyone can recompute the seal."""
     payload = {
         "matter": matter_id,

@@ -97,9 +97,11 @@ def test_a_secret_vote_records_participation_and_an_unlinked_choice(secret):
     assert choice.tracking_digest == services.tracking_digest(matter.pk, vote.tracking_code)
     # Nothing on the choice row points back to a household, a person or a time; nor is the
     # code itself stored anywhere.
+    # (``approvals``: a board ballot's candidates, rows as unlinked as the choice.)
     names = {f.name for f in SecretChoice._meta.get_fields()}
     assert names == {
-        "id", "commune", "matter", "matter_village", "option", "other_opinion", "tracking_digest"
+        "id", "commune", "matter", "matter_village", "option", "other_opinion", "tracking_digest",
+        "approvals",
     }  # fmt: skip
     assert not any(
         f.get_internal_type() in ("DateTimeField", "DateField", "AutoField", "BigAutoField")
@@ -255,7 +257,10 @@ def test_the_bulletin_page_checks_a_code_while_open_and_lists_only_once_closed(
     ]  # fmt: skip
     rows = list(csv.DictReader(io.StringIO(client.get(csv_url).content.decode())))
     assert len(rows) == 2
-    assert set(rows[0]) == {"village_code", "village", "tracking_digest", "option_id", "option"}
+    assert set(rows[0]) == {
+        "village_code", "village", "tracking_digest", "option_id", "option", "option_ids"
+    }  # fmt: skip
+    assert {r["option_ids"] for r in rows} == {""}  # a board ballot's candidates only
     assert Counter(int(r["option_id"]) for r in rows) == Counter(selectors.tally(matter)[mv.pk])
 
 
