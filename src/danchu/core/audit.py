@@ -2,7 +2,8 @@
 
 Services call :func:`record` inside their transaction, so an entry exists exactly when the
 change committed. Writers are serialised while they read the chain head: on PostgreSQL by a
-transaction-scoped advisory lock, on SQLite by its IMMEDIATE write transaction.
+transaction-scoped advisory lock, taken in the function that appends the entry in one round
+trip (migration ``core.0005_audit_append_function``), on SQLite by its IMMEDIATE write transaction.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from danchu.core.rows import Insert, prepared_cursor
 __all__ = ["GENESIS", "ChainBreak", "record", "verify_chain"]
 
 GENESIS = "0" * 64
-_LOCK_KEY = 0x64616E6368  # "danch": the advisory lock that orders chain writers
 
 
 def _normalise(value: Any) -> Any:
@@ -61,11 +61,28 @@ _FIELDS = (
 _INSERT = Insert(AuditEntry, _FIELDS)
 
 
-def _append(entry: AuditEntry) -> None:
-    """Insert the new entry with a hand-written statement (every write pays it: the ORM's
-    ``save()`` cost about twice as much CPU, quality bar P7), then tell ``post_save``'s
-    receivers as ``save()`` would (the roll-ups mark their commune on it)."""
-    entry.pk = _INSERT.execute([getattr(entry, name) for name in _FIELDS])
+_APPEND_SQL = (
+    "SELECT entry_id, entry_prev_hash, entry_entry_hash FROM danchu_audit_append("
+    "%s::timestamptz, %s::bigint, %s::varchar, %s::varchar, %s::varchar, %s::varchar, "
+    "%s::bigint, %s::jsonb, %s::jsonb, %s::varchar, %s::text)"
+)
+
+
+def _append_in_database(entry: AuditEntry) -> None:
+    """PostgreSQL: lock, read the head, hash and insert in one round trip (the function of
+    migration ``core.0005_audit_append_function``, which hashes the same canonical content
+    as :func:`compute_hash`)."""
+    fields = _INSERT.fields[:-2]  # prev_hash and entry_hash: the function's to compute
+    params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
+    with prepared_cursor() as cursor:
+        cursor.execute(_APPEND_SQL, [*params, _content(entry)])
+        entry.pk, entry.prev_hash, entry.entry_hash = cursor.fetchone()
+
+
+def _saved(entry: AuditEntry) -> None:
+    """The entry is in the table (written by a hand-written statement: every write pays it,
+    and the ORM's ``save()`` cost about twice as much CPU, quality bar P7): mark it saved and
+    tell ``post_save``'s receivers as ``save()`` would (the roll-ups mark their commune)."""
     entry._state.adding = False
     entry._state.db = connection.alias
     post_save.send(
@@ -75,14 +92,11 @@ def _append(entry: AuditEntry) -> None:
 
 
 def _chain_head() -> str | None:
-    """The last entry's hash, read once the writers are serialised. Plain SQL: this runs on
-    every write, and the ORM's query compilation cost more than the lookup (quality bar P7)."""
+    """SQLite: the last entry's hash, read inside the IMMEDIATE transaction that serialises
+    the writers. Plain SQL: this runs on every write, and the ORM's query compilation cost
+    more than the lookup (quality bar P7)."""
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
     with prepared_cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A statement of its own: the head must be read by a statement that starts after
-            # the lock is granted (READ COMMITTED takes each statement's snapshot at its start).
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
         cursor.execute(f"SELECT entry_hash FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608
         row = cursor.fetchone()
     return row[0] if row else None
@@ -104,25 +118,28 @@ def record(
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         object_id = object_id if object_id is not None else obj.pk
     is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    entry = AuditEntry(
+        at=datetime.now(UTC),
+        actor_id=actor.pk if is_person else None,
+        actor_label=(actor.get_username() if is_person else "system")[:200],
+        action=action,
+        object_type=object_type or "",
+        object_id="" if object_id is None else str(object_id),
+        commune_id=commune_id,
+        before=_normalise(before),
+        after=_normalise(after),
+        ip=client_ip(),
+    )
     # No savepoint of its own: an entry that cannot be written must undo the change it records,
     # so a failure here rolls back the caller's whole transaction (two statements fewer a write).
     with transaction.atomic(savepoint=False):
-        head = _chain_head()
-        entry = AuditEntry(
-            at=datetime.now(UTC),
-            actor_id=actor.pk if is_person else None,
-            actor_label=(actor.get_username() if is_person else "system")[:200],
-            action=action,
-            object_type=object_type or "",
-            object_id="" if object_id is None else str(object_id),
-            commune_id=commune_id,
-            before=_normalise(before),
-            after=_normalise(after),
-            ip=client_ip(),
-            prev_hash=head or GENESIS,
-        )
-        entry.entry_hash = compute_hash(entry.prev_hash, entry)
-        _append(entry)
+        if connection.vendor == "postgresql":
+            _append_in_database(entry)
+        else:
+            entry.prev_hash = _chain_head() or GENESIS
+            entry.entry_hash = compute_hash(entry.prev_hash, entry)
+            entry.pk = _INSERT.execute([getattr(entry, name) for name in _FIELDS])
+        _saved(entry)
     return entry
 
 
