@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
@@ -35,17 +35,24 @@ def prepared_cursor() -> Any:
     about 2.5 ms of the database's CPU on every request, executing it 0.5 ms (EXPLAIN ANALYZE,
     quality bar P7). SQLite's driver already keeps its compiled statements.
     """
-    if connection.vendor != "postgresql":
-        return connection.cursor()
+    conn = _default()
+    if conn.vendor != "postgresql":
+        return conn.cursor()
     from django.db.backends.postgresql.base import ServerBindingCursor
 
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    raw = connection.connection
+    conn.close_if_health_check_failed()
+    conn.ensure_connection()
+    raw = conn.connection
     if raw.prepare_threshold is None:  # prepared statements switched off (a pooler)
-        return connection.cursor()
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(ServerBindingCursor(raw))  # type: ignore[attr-defined,call-arg]
+        return conn.cursor()
+    with conn.wrap_database_errors:
+        return conn._prepare_cursor(ServerBindingCursor(raw))  # type: ignore[attr-defined,call-arg]
+
+
+def _default() -> Any:
+    """This thread's default connection itself: every attribute read through the
+    ``django.db.connection`` proxy looks the connection up again (75 lookups a vote)."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 class Columns[M: Model]:
@@ -78,14 +85,14 @@ class Columns[M: Model]:
         prefix = f"{quote(self.alias)}." if self.alias else ""
         return ", ".join(prefix + quote(str(f.column)) for f in self.fields)
 
-    def _converters_for(self) -> list[tuple[int, list[Converter], Any]]:
-        vendor = connection.vendor
+    def _converters_for(self, conn: Any) -> list[tuple[int, list[Converter], Any]]:
+        vendor = conn.vendor
         found = self._converters.get(vendor)
         if found is None:
             found = []
             for n, f in enumerate(self.fields):
                 col = f.get_col(self.alias or self.model._meta.db_table)
-                converters = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
+                converters = conn.ops.get_db_converters(col) + f.get_db_converters(conn)
                 if converters:
                     found.append((n, converters, col))
             self._converters[vendor] = found
@@ -93,19 +100,20 @@ class Columns[M: Model]:
 
     def build(self, row: Sequence[Any], start: int = 0) -> M:
         """The instance of ``row[start : start + width]``, as the ORM would have built it."""
+        conn = _default()
         values = list(row[start : start + self.width])
-        for n, converters, col in self._converters_for():
+        for n, converters, col in self._converters_for(conn):
             for converter in converters:
-                values[n] = converter(values[n], col, connection)
+                values[n] = converter(values[n], col, conn)
         model = self.model
         if pre_init.has_listeners(model) or post_init.has_listeners(model):
-            return model.from_db(connection.alias, self.attnames, values)
+            return model.from_db(conn.alias, self.attnames, values)
         # What ``from_db`` ends with, without ``__init__``'s walk over every field (a third of
         # the cost on a wide model): the loaded attributes set, the others left deferred.
         instance = model.__new__(model)
         state = instance._state = ModelState()
         state.adding = False
-        state.db = connection.alias
+        state.db = conn.alias
         instance.__dict__.update(zip(self.attnames, values, strict=True))
         return instance
 
@@ -127,11 +135,12 @@ class Insert[M: Model]:
         self.attnames = list(attnames)
         self._sql: dict[str, str] = {}
 
-    def sql(self) -> str:
-        vendor = connection.vendor
+    def sql(self, conn: Any = None) -> str:
+        conn = conn or _default()
+        vendor = conn.vendor
         found = self._sql.get(vendor)
         if found is None:
-            quote = connection.ops.quote_name
+            quote = conn.ops.quote_name
             columns = ", ".join(quote(str(f.column)) for f in self.fields)
             marks = ", ".join(["%s"] * len(self.fields))
             table = quote(self.model._meta.db_table)
@@ -142,11 +151,10 @@ class Insert[M: Model]:
 
     def execute(self, values: Sequence[Any]) -> Any:
         """Insert the row of ``values`` (in ``attnames`` order); return its primary key."""
-        params = [
-            f.get_db_prep_save(v, connection) for f, v in zip(self.fields, values, strict=True)
-        ]
+        conn = _default()
+        params = [f.get_db_prep_save(v, conn) for f, v in zip(self.fields, values, strict=True)]
         with prepared_cursor() as cur:
-            cur.execute(self.sql(), params)
+            cur.execute(self.sql(conn), params)
             row = cur.fetchone()
         return row[0]
 
