@@ -56,6 +56,7 @@ __all__ = [
     "interim_appoint",
     "interim_end_refusal",
     "interim_months",
+    "is_current",
     "office_state",
     "on_recognition",
     "term_end_shift",
