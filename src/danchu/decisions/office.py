@@ -310,7 +310,9 @@ def on_recognition(*, actor: Any, matter_village: MatterVillage, on: date) -> No
     village = _lock_village(mv.village_id)
     current = _open_term(village)
     if not Option.objects.filter(matter=matter, kind=Option.Kind.CANDIDATE).exists():
-        if current is not None:
+        # The community dismisses its elected head; an interim head is the UBND xã's
+        # appointee and stays until the election.
+        if current is not None and current.kind == VillageHeadTerm.Kind.ELECTED:
             _close(actor, current, on, VillageHeadTerm.EndReason.DISMISSED)
         return
     outcome = next(

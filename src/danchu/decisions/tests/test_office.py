@@ -151,6 +151,15 @@ def test_recognising_a_dismissal_ends_the_term_that_day(small, official, chair):
     assert _audit("decisions.office.end")[0].after["end_reason"] == "dismissed"
 
 
+def test_a_dismissal_does_not_end_an_interim_head(small, official, chair):
+    interim = office.interim_appoint(
+        actor=chair, village=small, name="Tạm", started_on=_today() - _days(30)
+    )
+    dismiss(official, chair, small, _today() - _days(2))
+    interim.refresh_from_db()
+    assert interim.ended_on is None
+
+
 def test_a_new_election_replaces_the_head_and_clears_the_due_date(small, official, chair):
     first = elect(official, chair, small, _today() - _days(200))
     dismiss(official, chair, small, _today() - _days(100))
