@@ -51,6 +51,7 @@ __all__ = [
     "phone_code_send",
     "phone_code_verify",
     "resident_account_for",
+    "role_end_set",
     "role_grant",
     "role_revoke",
     "slip_issue",
@@ -244,6 +245,27 @@ def role_revoke(
     assignment.save(update_fields=["valid_to"])
     audit.record(
         actor=actor, action="accounts.role.revoke", obj=assignment,
+        commune_id=assignment.commune_id, before=before, after=_assignment_data(assignment),
+    )  # fmt: skip
+    return assignment
+
+
+@transaction.atomic
+def role_end_set(*, actor: Any, assignment: RoleAssignment, valid_to: date) -> RoleAssignment:
+    """Move a role's planned end (earlier or later), e.g. when the office it comes with is
+    shortened or extended. A role that has already ended stays ended."""
+    if not _is_system(actor):
+        require(actor, Action.ROLE_MANAGE, assignment)
+    if valid_to < assignment.valid_from:
+        raise _invalid("valid_to", _("The end date must not be before the start date."), "dates")
+    if assignment.valid_to is not None and assignment.valid_to < timezone.localdate():
+        raise _invalid("valid_to", _("This role has already ended."), "ended")
+    before = _assignment_data(assignment)
+    assignment.valid_to = valid_to
+    assignment.save(update_fields=["valid_to"])
+    assignment.user.__dict__.pop("_danchu_grants", None)
+    audit.record(
+        actor=actor, action="accounts.role.end_set", obj=assignment,
         commune_id=assignment.commune_id, before=before, after=_assignment_data(assignment),
     )  # fmt: skip
     return assignment

@@ -14,6 +14,7 @@ from danchu.consultation.api import router as consultation_router
 from danchu.contributions.api import router as contributions_router
 from danchu.decisions.api import router as decisions_router
 from danchu.decisions.election_api import router as elections_router
+from danchu.decisions.office_api import router as office_router
 from danchu.decisions.secret_paper_api import router as secret_paper_router
 from danchu.disclosure.api import router as disclosure_router
 from danchu.oversight.api import router as oversight_router
@@ -41,6 +42,7 @@ api.add_router("/", disclosure_router)
 api.add_router("/", decisions_router)
 api.add_router("/", elections_router)
 api.add_router("/", secret_paper_router)
+api.add_router("/", office_router)
 api.add_router("/", petitions_router)
 api.add_router("/", contributions_router)
 api.add_router("/", oversight_router)

@@ -220,6 +220,12 @@ DISCLOSURE_FILE_MAX_BYTES = int(env("DANCHU_DISCLOSURE_FILE_MAX_BYTES") or 20 * 
 # (104/2016/QH13), Art. 28: an answer within 10 working days of a valid request. [verify]
 # the period against the consolidated text: a setting, not a literal.
 INFO_REQUEST_WORKING_DAYS = int(env("DANCHU_INFO_REQUEST_WORKING_DAYS") or 10)
+# A village head's term and an interim head's longest stay, in months. Not in Law 10/2022 nor
+# Decree 59/2023 (legal-spec §1.f): Thông tư 04/2012/TT-BNV had 2.5 or 5 years; an unofficial
+# copy of Decree 185/2026/NĐ-CP (not confirmed) says 5 years, adjustable by the UBND xã by up to
+# 6 months, and interim heads for at most 6 months. Configurable until confirmed.
+VILLAGE_HEAD_TERM_MONTHS = int(env("DANCHU_VILLAGE_HEAD_TERM_MONTHS") or 60)
+VILLAGE_HEAD_INTERIM_MONTHS = int(env("DANCHU_VILLAGE_HEAD_INTERIM_MONTHS") or 6)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -21,6 +21,7 @@ Overrides are cached per (year, commune) in the process; services that change th
 
 from __future__ import annotations
 
+import calendar as gregorian
 import time
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -35,6 +36,7 @@ __all__ = [
     "DatabaseCalendar",
     "WorkingCalendar",
     "add_days_rolled",
+    "add_months",
     "add_working_days",
     "calendar_cache_clear",
     "deadline_end",
@@ -46,6 +48,16 @@ __all__ = [
 ]
 
 TIME_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier, for a negative count), or the month's last
+    day (31 Aug + 6 months = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, gregorian.monthrange(year, month)[1]))
+
+
 _ONE_DAY = timedelta(days=1)
 # Seconds a process trusts its cached overrides: other processes' edits show up after this.
 _OVERRIDE_TTL = 300.0

@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from danchu.core import audit
 from danchu.core.text import fold_vi
-from danchu.decisions import elections, services
+from danchu.decisions import elections, office, recognition, services
 from danchu.decisions.models import (
     Ballot,
     BallotApproval,
@@ -59,6 +59,7 @@ from danchu.decisions.models import (
     OnlineOptIn,
     Option,
     SecretChoice,
+    VillageHeadTerm,
     Vote,
     VoteConflict,
 )
@@ -326,6 +327,30 @@ class _Loader:
         )  # fmt: skip
         self.close(matter)
         self.backdate(matter, held - timedelta(days=8), _at(held, 11, 40), attended=held)
+        # Sent two days after the meeting, recognised three days later: the head takes office
+        # on the recognition (Decree 59/2023 Art. 8).
+        mv = recognition.decision_send(
+            actor=self.official, matter_village=self.mv(matter, village),
+            sent_on=held + timedelta(days=2),
+        )  # fmt: skip
+        recognition.decision_recognise(
+            actor=self.chair, matter_village=mv, on=held + timedelta(days=5)
+        )
+
+    def interim_head(self, villages: Sequence[Village]) -> None:
+        """The first village with no head recorded: the commune chair appointed an interim
+        head (Decree 59/2023 Art. 9; at most the interim limit)."""
+        held = set(
+            VillageHeadTerm.objects.filter(commune=self.commune, ended_on__isnull=True).values_list(
+                "village_id", flat=True
+            )
+        )
+        free = [v for v in villages if v.pk not in held]
+        if free:
+            office.interim_appoint(
+                actor=self.chair, village=free[0], name=self.names(free[0], 1, skip=21)[0],
+                started_on=self.today - timedelta(days=20),
+            )  # fmt: skip
 
     def election_milestones(self, matter: Matter, village: Village, held: date) -> None:
         """Decree 59/2023 Art. 6: plan 25, candidate list 16, team 12, notice 8 days before."""
@@ -508,6 +533,8 @@ def demo_load(commune: AdministrativeUnit, *, seed: int = 2025) -> DemoDecisions
     for n, step in enumerate(steps):
         step(others[n % len(others)])
     loader.dismissal(others[0])
+    # The elected head took office in the election's village; another village has an interim.
+    loader.interim_head(villages)
     loader.running(signed_in)
     result = _summary(commune)
     audit.record(
@@ -551,6 +578,7 @@ def demo_reset(commune: AdministrativeUnit) -> int:
     cascade), then consents and initiatives. The audit trail stays.
     """
     count = Matter.objects.filter(commune=commune).count()
+    VillageHeadTerm.objects.filter(commune=commune).delete()  # it protects the matters
     ElectionPlan.objects.filter(commune=commune).delete()  # it may protect a petition
     DismissalSignature.objects.filter(commune=commune).delete()
     DismissalPetition.objects.filter(commune=commune).delete()

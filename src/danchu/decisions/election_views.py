@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from danchu.accounts.permissions import Action, can, require, restrict
 from danchu.core.errors import ApplicationError
-from danchu.decisions import elections
+from danchu.decisions import elections, office
 from danchu.decisions.backoffice_views import _matter_village, _put
 from danchu.decisions.forms import _date_field, _NamesField
 from danchu.decisions.models import (
@@ -130,6 +130,8 @@ def _render_election(
         "steps": elections.election_steps(plan),
         "candidates": candidates,
         "is_head": is_head,
+        # Who holds the office now (Decree 59/2023 Art. 8–9).
+        "office": office.office_state(mv.village) if is_head else None,
         "is_board": matter.matter_type == MatterType.BOARD_MEMBERS,
         "may_chair": draft and is_head and may_chair,
         "may_prepare": draft and is_head and may_manage,

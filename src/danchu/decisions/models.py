@@ -44,6 +44,7 @@ __all__ = [
     "SecretApproval",
     "SecretChoice",
     "SessionHousehold",
+    "VillageHeadTerm",
     "Vote",
     "VoteConflict",
 ]
@@ -763,3 +764,81 @@ class SessionHousehold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id}: {self.household_id}"
+
+
+class VillageHeadTerm(models.Model):
+    """A holding of the office of village head (nhiệm kỳ trưởng thôn / tổ trưởng tổ dân phố).
+
+    Decree 59/2023 Art. 8: the elected head takes office on the commune's recognition; Art. 9:
+    a recognised dismissal ends the office and the UBND xã appoints an interim head until the
+    new election (within 60 days). The term's length is not in the law (legal-spec §1.f): it is
+    a setting (:mod:`danchu.decisions.office`). A village has at most one open term
+    (``ended_on`` empty): a database constraint.
+    """
+
+    class Kind(models.TextChoices):
+        ELECTED = "elected", _("elected")
+        INTERIM = "interim", _("interim")
+
+    class EndReason(models.TextChoices):
+        TERM_ENDED = "term_ended", _("term ended")
+        DISMISSED = "dismissed", _("dismissed")
+        RESIGNED = "resigned", _("resigned")
+        REPLACED = "replaced", _("replaced by the elected head")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("full name"), max_length=200)
+    # The elected candidate (an election's option), or the resident appointed / linked.
+    option = models.ForeignKey(
+        Option, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resident = models.ForeignKey(
+        "territory.Resident", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The decision it comes from: the recognised election, or the recognised dismissal an
+    # interim head follows.
+    matter_village = models.ForeignKey(
+        MatterVillage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The village-head role granted with the office to the person's account, if any.
+    role_assignment = models.ForeignKey(
+        "accounts.RoleAssignment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_on = models.DateField(_("in office from"))
+    planned_end_on = models.DateField(_("planned end of term"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("reason for ending"), max_length=12, choices=EndReason.choices, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["village", "-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "village"],
+                condition=Q(ended_on__isnull=True),
+                name="village_head_one_open_term",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end_on__gt=models.F("started_on")),
+                name="village_head_term_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, end_reason="")
+                | (Q(ended_on__gte=models.F("started_on")) & ~Q(end_reason="")),
+                name="village_head_term_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id}: {self.name} ({self.kind})"

@@ -28,6 +28,7 @@ from danchu.accounts.models import Role
 from danchu.accounts.permissions import Action, can, grants_for, require
 from danchu.core import audit, calendar
 from danchu.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from danchu.decisions import office
 from danchu.decisions.models import Matter, MatterVillage
 from danchu.decisions.rules import Form, MatterType
 from danchu.decisions.services import WrongState
@@ -238,6 +239,9 @@ def decision_recognise(*, actor: Any, matter_village: MatterVillage, on: date) -
     mv.recognition = MatterVillage.Recognition.RECOGNISED
     mv.recognition_on = on
     mv.save(update_fields=["recognition", "recognition_on"])
+    if mv.matter.matter_type == MatterType.VILLAGE_HEAD:
+        # Decree 59/2023 Art. 8–9: the elected head takes office, a dismissed head leaves it.
+        office.on_recognition(actor=actor, matter_village=mv, on=on)
     due = recognition_due(mv)
     audit.record(
         actor=actor, action="decisions.decision.recognise", obj=mv, commune_id=mv.commune_id,

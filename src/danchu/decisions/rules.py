@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +42,7 @@ __all__ = [
     "online_opt_in_passes",
     "passes",
     "procedural_vote_passes",
+    "reelection_due",
     "reelection_refusal",
     "rule_text",
     "team_refusal",
@@ -300,6 +301,12 @@ def milestone_refusal(step: str, done_on: date, election_day: date) -> Refusal |
     if (election_day - done_on).days >= days:
         return None
     return Refusal(_milestone_messages()[step] % {"days": days}, _ELECTION_ARTICLE)
+
+
+def reelection_due(dismissed_on: date) -> date:
+    """Decree 59/2023 Art. 9(3): the last day of the new election after a dismissal took effect
+    (the day after it is day 1, Civil Code Art. 147(2))."""
+    return dismissed_on + timedelta(days=REELECTION_AFTER_DISMISSAL_DAYS)
 
 
 def reelection_refusal(dismissed_on: date, election_day: date) -> Refusal | None:

@@ -9,6 +9,7 @@ from danchu.decisions import (
     bulletin_views,
     cluster_views,
     initiative_views,
+    office_views,
     paper_views,
     public_views,
     secret_paper_views,
@@ -131,6 +132,19 @@ urlpatterns += [
     path("quan-ly/xa/<str:code>/mien-nhiem/", ev.dismissals, name="bo_dismissals"),
     path("quan-ly/mien-nhiem/<int:pk>/", ev.dismissal_detail, name="bo_dismissal"),
     path("quan-ly/mien-nhiem/<int:pk>/<slug:step>/", ev.dismissal_step, name="bo_dismissal_step"),
+    # Who holds the office (Decree 59/2023 Art. 8–9).
+    path("xa/<str:code>/truong-thon/", office_views.heads_public, name="heads"),
+    path("quan-ly/xa/<str:code>/truong-thon/", office_views.offices, name="bo_offices"),
+    path(
+        "quan-ly/thon/<int:village_id>/truong-thon/",
+        office_views.village_office,
+        name="bo_office",
+    ),
+    path(
+        "quan-ly/thon/<int:village_id>/truong-thon/<slug:step>/",
+        office_views.village_office_step,
+        name="bo_office_step",
+    ),
     # The online opt-in poll, cancelling, sending and recognition (Decree 59/2023 Art. 5(2)(c);
     # Law 10/2022 Art. 20(3), 21(2)).
     path("quan-ly/bieu-quyet/<int:pk>/huy/", steps.matter_cancel, name="bo_cancel"),

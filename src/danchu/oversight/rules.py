@@ -7,7 +7,6 @@ apply them to rows.
 
 from __future__ import annotations
 
-import calendar as gregorian
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
@@ -16,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from danchu.core import calendar
+from danchu.core.calendar import add_months
 
 __all__ = [
     "ANSWER_DAYS",
@@ -54,13 +54,6 @@ PLAN_NOTICE_DAYS = 45
 INSPECTION_NOTICE_WORKING_DAYS = 5
 # Law 10/2022 Art. 40(1)(c), 45(2)(c): the commune answers within 15 days of receipt.
 ANSWER_DAYS = 15
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, or the month's last day (31 Aug + 6 months = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, gregorian.monthrange(year, month)[1]))
 
 
 def by_election_required(left_on: date, term_ends_on: date) -> bool:

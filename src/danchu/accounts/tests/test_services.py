@@ -110,6 +110,30 @@ def test_role_revoke_ends_without_deleting(chair, commune):
     assert "on" in exc.value.fields
 
 
+def test_role_end_set_moves_the_end_both_ways(chair, commune, other_commune):
+    a = RoleAssignmentFactory(commune=commune, role=Role.COMMUNE_OFFICIAL)
+    later = timezone.localdate() + datetime.timedelta(days=400)
+    services.role_end_set(actor=chair, assignment=a, valid_to=later)
+    a.refresh_from_db()
+    assert a.valid_to == later
+    entry = AuditEntry.objects.get(action="accounts.role.end_set", object_id=str(a.pk))
+    assert entry.after["valid_to"] == later.isoformat()
+    with pytest.raises(ValidationFailed) as exc:
+        services.role_end_set(
+            actor=chair, assignment=a, valid_to=a.valid_from - datetime.timedelta(days=1)
+        )
+    assert "valid_to" in exc.value.fields
+    stranger = RoleAssignmentFactory(commune=other_commune, role=Role.COMMUNE_CHAIR).user
+    with pytest.raises(NotFound):
+        services.role_end_set(actor=stranger, assignment=a, valid_to=later)
+    ended = RoleAssignmentFactory(
+        commune=commune, role=Role.COMMUNE_OFFICIAL,
+        valid_to=timezone.localdate() - datetime.timedelta(days=1),
+    )  # fmt: skip
+    with pytest.raises(ValidationFailed):
+        services.role_end_set(actor=chair, assignment=ended, valid_to=later)
+
+
 def test_official_create(chair, commune):
     user = services.official_create(
         actor=chair, username="can.bo", full_name="Trần Thị Bình", password="mot-mat-khau-dai",

@@ -154,3 +154,18 @@ def test_the_demo_has_a_dismissal_petition_collecting_signatures(can_loc):
     assert 0 < signing * 2 < total  # below half (Decree 59/2023 Art. 9(1))
     demo.demo_reset(can_loc)
     assert not DismissalPetition.objects.filter(commune=can_loc).exists()
+
+
+def test_the_demo_has_an_elected_head_and_an_interim_one(can_loc):
+    from danchu.decisions import demo, office
+    from danchu.decisions.models import VillageHeadTerm
+
+    demo.demo_load(can_loc)
+    terms = VillageHeadTerm.objects.filter(commune=can_loc, ended_on__isnull=True)
+    assert sorted(terms.values_list("kind", flat=True)) == ["elected", "interim"]
+    for term in terms:
+        assert office.is_current(term, term.started_on)
+    listed = [r["term"] for r in office.heads_public(can_loc) if r["term"] is not None]
+    assert len(listed) == 2
+    demo.demo_reset(can_loc)
+    assert not VillageHeadTerm.objects.filter(commune=can_loc).exists()
