@@ -11,8 +11,6 @@ the current state (the matter already open, a petition already used) 409.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any, Literal
 
@@ -23,8 +21,9 @@ from ninja import Field, Path, Router, Schema, Status
 from danchu.accounts.permissions import Action, can, get_for_actor
 from danchu.api.auth import actor_of
 from danchu.api.schemas import MAX_PK, with_errors
-from danchu.core.errors import ApplicationError, NotFound
+from danchu.core.errors import NotFound
 from danchu.decisions import elections, rules, services
+from danchu.decisions.api_refusals import refusals_as_422 as _service
 from danchu.decisions.models import (
     DismissalPetition,
     ElectionCandidate,
@@ -120,24 +119,6 @@ def _election(request: HttpRequest, matter_village_id: int) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------
 # Recording the election's steps (Decree 59/2023 Art. 3(5), 6)
-
-
-class _Refused(ApplicationError):
-    """The law refuses the step as asked (too late, before its prerequisite): 422."""
-
-    status = 422
-
-
-@contextmanager
-def _service() -> Iterator[None]:
-    """The services' plain refusals (the law's, with the article) as 422; field errors (422),
-    state (409), permission (403) and absence (404) keep their own status."""
-    try:
-        yield
-    except ApplicationError as exc:
-        if type(exc) is ApplicationError:
-            raise _Refused(exc.message, code=exc.code, fields=exc.fields) from exc
-        raise
 
 
 def _matter_village(request: HttpRequest, pk: int) -> MatterVillage:

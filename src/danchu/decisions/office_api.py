@@ -24,7 +24,7 @@ from danchu.api.auth import actor_of
 from danchu.api.schemas import MAX_PK, with_errors
 from danchu.core.errors import NotFound
 from danchu.decisions import office
-from danchu.decisions.election_api import _service
+from danchu.decisions.api_refusals import refusals_as_422 as _service
 from danchu.decisions.models import VillageHeadTerm
 from danchu.decisions.schemas import Id, PersonName
 from danchu.disclosure.schemas import IsoDate

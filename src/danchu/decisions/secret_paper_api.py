@@ -17,8 +17,6 @@ envelopes returned) 422 with its article, a step the count's state refuses 409.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -28,9 +26,10 @@ from ninja import Field, Path, Router, Schema
 from danchu.accounts.permissions import Action, get_for_actor, require
 from danchu.api.auth import actor_of
 from danchu.api.schemas import MAX_PK, with_errors
-from danchu.core.errors import ApplicationError, NotFound
+from danchu.core.errors import NotFound
 from danchu.core.validation import acting_person
 from danchu.decisions import board_votes, secret_paper, services
+from danchu.decisions.api_refusals import refusals_as_422 as _service
 from danchu.decisions.models import MatterVillage
 from danchu.decisions.schemas import Id
 from danchu.disclosure.schemas import ANSWER_PATTERN
@@ -53,24 +52,6 @@ ENTRY_DESCRIPTION = (
     "seats the approved candidates' ids (a list, or comma-separated), at most the seats — a "
     'paper approving more is entered as "spoiled".'
 )
-
-
-class _Refused(ApplicationError):
-    """The law refuses the entry (more inner ballots than envelopes returned): 422."""
-
-    status = 422
-
-
-@contextmanager
-def _service() -> Iterator[None]:
-    """The services' plain refusals (the law's, with its article; the same person entering
-    twice) as 422; field errors 422, state 409, permissions 403/404 as raised."""
-    try:
-        yield
-    except ApplicationError as exc:
-        if type(exc) is ApplicationError:
-            raise _Refused(exc.message, code=exc.code, fields=exc.fields) from exc
-        raise
 
 
 class InnerIssueOut(Schema):
