@@ -110,6 +110,10 @@ STATE_DEPENDENT = {
     # signer's name and a date not in the future, not before the period nor the last report.
     "POST /api/v1/communes/{code}/reviews",
     "POST /api/v1/reviews/{review_id}/issue",
+    # A province's review likewise; a draft's title and place are judged once their spaces are
+    # trimmed (empty), and every text for control characters.
+    "POST /api/v1/provinces/{code}/reviews",
+    "PATCH /api/v1/reviews/{review_id}",
 }
 
 

@@ -17,8 +17,13 @@ shaded paragraphs in the DOCX and with boxes in the PDF (no image library needed
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -581,7 +586,33 @@ def review_html(report: ReviewReport, *, public_only: bool = False) -> str:
         )
 
 
+_FONT_CLOCK = threading.Lock()
+
+
+@contextmanager
+def _font_clock(stamp: datetime | None) -> Iterator[None]:
+    """The embedded fonts' "modified" date set to ``stamp``: fontTools writes the time of
+    subsetting into each font's ``head`` table unless SOURCE_DATE_EPOCH (the reproducible-builds
+    convention) names one, so an issued report's PDF would otherwise differ at every download.
+    The lock keeps two renders from restoring each other's value."""
+    if stamp is None:
+        yield
+        return
+    with _FONT_CLOCK:
+        before = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = before
+
+
 def review_pdf(report: ReviewReport, *, public_only: bool = False) -> bytes:
-    """The report as PDF bytes (:class:`DocumentUnavailable` where WeasyPrint cannot run)."""
-    return render_pdf(review_html(report, public_only=public_only),
-                      unavailable=DocumentUnavailable)  # fmt: skip
+    """The report as PDF bytes (:class:`DocumentUnavailable` where WeasyPrint cannot run); an
+    issued report gives the same bytes at every download (its fonts dated at issue)."""
+    html = review_html(report, public_only=public_only)
+    with _font_clock(report.issued_at or report.figures_at):
+        return render_pdf(html, unavailable=DocumentUnavailable)
