@@ -248,3 +248,62 @@ def test_api_edit_and_delete(client, w):
     assert chair.call("put", f"/emulation-rounds/{row.pk}", round_body).status_code == 409
     assert chair.call("delete", f"/steering-plans/{plan.pk}").status_code == 204
     assert chair.call("delete", f"/steering-plans/{plan.pk}").status_code == 404
+
+
+# --- back-office pages -------------------------------------------------------------------------
+
+
+def test_pages_edit_and_delete(client, w):
+    from django.urls import reverse
+
+    plan, row = _plan(w), _round(w)
+    award = _award(w, row)
+    pages = [
+        reverse("reporting:steering_plan_edit", args=[plan.pk]),
+        reverse("reporting:steering_plan_delete", args=[plan.pk]),
+        reverse("reporting:emulation_round_edit", args=[row.pk]),
+        reverse("reporting:emulation_round_delete", args=[row.pk]),
+        reverse("reporting:award_edit", args=[award.pk]),
+        reverse("reporting:award_delete", args=[award.pk]),
+    ]
+    client.force_login(w["stranger"])
+    assert [client.get(url).status_code for url in pages] == [404] * 6
+    client.force_login(w["board"])
+    assert [client.get(url).status_code for url in pages] == [403] * 6
+    client.force_login(w["chair"])
+    assert [client.get(url).status_code for url in pages] == [200] * 6
+    # The plan page links to its edit and delete pages; the forms come filled in.
+    detail = client.get(reverse("reporting:steering_plan", args=[plan.pk])).content.decode()
+    assert pages[0] in detail
+    assert pages[1] in detail
+    assert "2026-H1" in client.get(pages[0]).content.decode()
+    # Field errors: 400 with the form again.
+    bad = client.post(pages[0], {"title": "", "period": "2026-H9"})
+    assert bad.status_code == 400
+    assert bad.context["form"].errors.keys() >= {"title", "period"}
+    saved = client.post(pages[0], {"title": "Kế hoạch sửa", "reference": "", "period": "2026"})
+    assert saved.status_code == 302
+    assert SteeringPlan.objects.get(pk=plan.pk).title == "Kế hoạch sửa"
+    round_saved = client.post(pages[2], {"title": "Thi đua sửa", "period": "2026-H1",
+                                         "code_1": "fake.meetings", "weight_1": "4",
+                                         "direction_1": "higher"})  # fmt: skip
+    assert round_saved.status_code == 302
+    assert row.criteria.get().weight == 4
+    # A round with awards: the delete page says why (409), nothing is deleted.
+    refused = client.post(pages[3])
+    assert refused.status_code == 409
+    assert "delete them first" in refused.content.decode()
+    assert EmulationRound.objects.filter(pk=row.pk).exists()
+    award_saved = client.post(pages[4], {
+        "kind": "giay_khen", "recipient": str(w["east"].pk), "decision_number": "15/QĐ-UBND",
+        "decision_date": "2026-06-03", "signer": "Lê An",
+    })  # fmt: skip
+    assert award_saved.status_code == 302
+    assert Award.objects.get(pk=award.pk).decision_number == "15/QĐ-UBND"
+    # Listed in an issued review: the award can no longer change (409 on the page).
+    _review(w)
+    frozen = client.post(pages[5])
+    assert frozen.status_code == 409
+    assert Award.objects.filter(pk=award.pk).exists()
+    assert client.post(pages[1]).status_code == 302
+    assert not SteeringPlan.objects.filter(pk=plan.pk).exists()
