@@ -32,7 +32,7 @@ from danchu.reporting.review_documents import (
     review_docx,
     review_pdf,
 )
-from danchu.territory.schemas import CODE_PATTERN
+from danchu.territory.schemas import CODE_PATTERN, _Input
 
 __all__ = ["router"]
 
@@ -129,7 +129,7 @@ class ReviewCreateIn(Schema):
     )  # fmt: skip
 
 
-class ReviewTextIn(Schema):
+class ReviewTextIn(_Input):
     """What officials write on a draft; a field left out keeps its value."""
 
     title: str | None = Field(None, max_length=300)

@@ -630,7 +630,7 @@ def issued_reviews_listing(award: Award) -> list[ReviewReport]:
     commune or their province (as ``steering_selectors.awards_for_review`` chose them), over a
     period holding its decision date, with figures computed after it was recorded."""
     units = {award.unit_id, award.recipient_commune_id}
-    if award.recipient_village_id is not None:
+    if award.recipient_village is not None:
         units.add(award.recipient_village.commune_id)
     parents = AdministrativeUnit.objects.filter(
         pk__in=[u for u in units if u is not None], level=AdministrativeUnit.Level.COMMUNE
