@@ -292,7 +292,7 @@ def test_pages_edit_and_delete(client, w):
     # A round with awards: the delete page says why (409), nothing is deleted.
     refused = client.post(pages[3])
     assert refused.status_code == 409
-    assert "delete them first" in refused.content.decode()
+    assert "hãy xóa các khen thưởng trước" in refused.content.decode()  # the page is in Vietnamese
     assert EmulationRound.objects.filter(pk=row.pk).exists()
     award_saved = client.post(pages[4], {
         "kind": "giay_khen", "recipient": str(w["east"].pk), "decision_number": "15/QĐ-UBND",
