@@ -284,7 +284,7 @@ def review_update(
     actor = actor_of(request)
     report = selectors.review_get(actor, review_id, Action.REVIEW_WRITE)
     current = {name: getattr(report, name) for name in reviews.ReviewText.__dataclass_fields__}
-    given = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    given = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
     report = reviews.review_update(
         actor=actor, report=report, text=reviews.ReviewText(**{**current, **given})
     )

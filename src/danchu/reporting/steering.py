@@ -692,6 +692,9 @@ def plan_delete(*, actor: Any, plan: SteeringPlan) -> None:
     """Delete a plan with its tasks; refused (409) once a task has progress reported."""
     require(actor, Action.STEERING_MANAGE, plan)
     plan = SteeringPlan.objects.select_for_update().get(pk=plan.pk)
+    # The tasks locked too: a progress report being written meanwhile (its row holds a key
+    # share on its task) is waited for, then seen.
+    tasks = list(KeyTask.objects.select_for_update().filter(plan=plan).order_by("position", "id"))
     if TaskProgress.objects.filter(task__plan=plan).exists():
         raise WrongState(
             _("Progress has been reported on this plan's tasks: the plan is kept. Edit it "
@@ -699,7 +702,7 @@ def plan_delete(*, actor: Any, plan: SteeringPlan) -> None:
             code="has_progress",
         )  # fmt: skip
     before = {"title": plan.title, "reference": plan.reference, "first": plan.period_first,
-              "last": plan.period_last, "tasks": [t.title for t in plan.tasks.all()]}  # fmt: skip
+              "last": plan.period_last, "tasks": [t.title for t in tasks]}  # fmt: skip
     audit.record(
         actor=acting_person(actor), action="reporting.plan.delete", obj=plan,
         commune_id=plan.commune_id, before=before,
