@@ -106,10 +106,25 @@ STATE_DEPENDENT = {
     "POST /api/v1/{level}/{code}/emulation-rounds",
     "POST /api/v1/emulation-rounds/{round_id}/awards",
     "GET /api/v1/{level}/{code}/awards",
+    # Edit and delete: the same judgements as creating, and the state of the rows (a plan with
+    # progress reported is kept, a round with awards is kept, an award listed in an issued
+    # review and its round are frozen: 409).
+    "PUT /api/v1/steering-plans/{plan_id}",
+    "DELETE /api/v1/steering-plans/{plan_id}",
+    "PUT /api/v1/emulation-rounds/{round_id}",
+    "DELETE /api/v1/emulation-rounds/{round_id}",
+    "PUT /api/v1/awards/{award_id}",
+    "DELETE /api/v1/awards/{award_id}",
     # Review reports: the period must fit the kind and have started; issuing needs the
     # signer's name and a date not in the future, not before the period nor the last report.
     "POST /api/v1/communes/{code}/reviews",
     "POST /api/v1/reviews/{review_id}/issue",
+    # A province's review likewise; a draft's title and place are judged once their spaces are
+    # trimmed (empty), and every text for control characters.
+    "POST /api/v1/provinces/{code}/reviews",
+    "PATCH /api/v1/reviews/{review_id}",
+    # An issued review's figures are frozen (409).
+    "POST /api/v1/reviews/{review_id}/refresh",
 }
 
 

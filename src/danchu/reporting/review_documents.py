@@ -17,12 +17,19 @@ shaded paragraphs in the DOCX and with boxes in the PDF (no image library needed
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import threading
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from danchu.core.documents import (
     HEAD_LEFT_MM,
@@ -560,7 +567,30 @@ class _ReviewDocx(StateDocx):
 
 
 def review_docx(report: ReviewReport, *, public_only: bool = False) -> bytes:
-    return _ReviewDocx(report, review_facts(report, public_only=public_only)).render()
+    """The report as DOCX bytes; an issued report gives the same bytes at every download."""
+    data = _ReviewDocx(report, review_facts(report, public_only=public_only)).render()
+    return _zip_dated(data, report.issued_at or report.figures_at)
+
+
+def _zip_dated(data: bytes, stamp: datetime | None) -> bytes:
+    """``data`` (a zip) with every entry dated ``stamp``: python-docx dates them at the time of
+    writing (two-second steps), so two downloads of the same report would differ."""
+    when = (1980, 1, 1, 0, 0, 0)
+    if stamp is not None:
+        local = timezone.localtime(stamp)
+        when = (max(local.year, 1980), local.month, local.day, local.hour, local.minute,
+                local.second)  # fmt: skip
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            dated = zipfile.ZipInfo(entry.filename, date_time=when)
+            dated.compress_type = entry.compress_type
+            dated.external_attr = entry.external_attr
+            target.writestr(dated, source.read(entry))
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -581,7 +611,33 @@ def review_html(report: ReviewReport, *, public_only: bool = False) -> str:
         )
 
 
+_FONT_CLOCK = threading.Lock()
+
+
+@contextmanager
+def _font_clock(stamp: datetime | None) -> Iterator[None]:
+    """The embedded fonts' "modified" date set to ``stamp``: fontTools writes the time of
+    subsetting into each font's ``head`` table unless SOURCE_DATE_EPOCH (the reproducible-builds
+    convention) names one, so an issued report's PDF would otherwise differ at every download.
+    The lock keeps two renders from restoring each other's value."""
+    if stamp is None:
+        yield
+        return
+    with _FONT_CLOCK:
+        before = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = before
+
+
 def review_pdf(report: ReviewReport, *, public_only: bool = False) -> bytes:
-    """The report as PDF bytes (:class:`DocumentUnavailable` where WeasyPrint cannot run)."""
-    return render_pdf(review_html(report, public_only=public_only),
-                      unavailable=DocumentUnavailable)  # fmt: skip
+    """The report as PDF bytes (:class:`DocumentUnavailable` where WeasyPrint cannot run); an
+    issued report gives the same bytes at every download (its fonts dated at issue)."""
+    html = review_html(report, public_only=public_only)
+    with _font_clock(report.issued_at or report.figures_at):
+        return render_pdf(html, unavailable=DocumentUnavailable)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from danchu.accounts.permissions import Action, can, require
 from danchu.core import audit, uploads
@@ -36,6 +37,7 @@ from danchu.reporting.models import (
     EmulationCriterion,
     EmulationRound,
     KeyTask,
+    ReviewReport,
     SteeringPlan,
     TaskAssignment,
     TaskProgress,
@@ -50,6 +52,13 @@ __all__ = [
     "CriterionIn",
     "WrongState",
     "award_create",
+    "award_delete",
+    "award_update",
+    "issued_reviews_listing",
+    "plan_delete",
+    "plan_update",
+    "round_delete",
+    "round_update",
     "evidence_path",
     "may_report",
     "plan_create",
@@ -412,23 +421,9 @@ class CriterionIn:
     direction: str = Direction.HIGHER
 
 
-@transaction.atomic
-def round_create(
-    *,
-    actor: Any,
-    unit: AdministrativeUnit,
-    title: str,
-    period_first: date,
-    period_last: date,
-    criteria: Sequence[CriterionIn],
-) -> EmulationRound:
-    """An emulation round of a commune (its villages) or a province (its communes), scored on
-    1–10 public indicators of the catalogue, each with a weight of 1–1000 points."""
-    unit = _owner(unit)
-    require(actor, Action.EMULATION_MANAGE, probe(EmulationRound, unit))
-    errors = FieldErrors()
-    title = clean_text(errors, "title", title, TITLE_MAX)
-    _period(errors, period_first, period_last)
+def _criteria(errors: FieldErrors, criteria: Sequence[CriterionIn]) -> list[CriterionIn]:
+    """The round's criteria, judged: 1–10 public indicators of the catalogue, each once, with
+    a weight of 1–1000 points and a direction."""
     known = catalogue.by_code()
     rows: list[CriterionIn] = []
     if not criteria:
@@ -461,17 +456,15 @@ def round_create(
             errors.add("criteria", _("Choose whether higher or lower values are better."))
         else:
             rows.append(criterion)
-    errors.raise_if_any()
-    keys = _keys(unit)
-    row = EmulationRound.objects.create(
-        **keys, title=title, period_first=period_first, period_last=period_last,
-        created_by=acting_person(actor),
-    )  # fmt: skip
+    return rows
+
+
+def _save_criteria(row: EmulationRound, rows: list[CriterionIn]) -> None:
     EmulationCriterion.objects.bulk_create(
         EmulationCriterion(
             round=row,
-            province_id=keys["province_id"],
-            commune=keys["commune"],
+            province_id=row.province_id,
+            commune_id=row.commune_id,
             position=i,
             indicator_code=c.indicator_code,
             weight=c.weight,
@@ -479,6 +472,33 @@ def round_create(
         )  # fmt: skip
         for i, c in enumerate(rows, start=1)
     )
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: Any,
+    unit: AdministrativeUnit,
+    title: str,
+    period_first: date,
+    period_last: date,
+    criteria: Sequence[CriterionIn],
+) -> EmulationRound:
+    """An emulation round of a commune (its villages) or a province (its communes), scored on
+    1–10 public indicators of the catalogue, each with a weight of 1–1000 points."""
+    unit = _owner(unit)
+    require(actor, Action.EMULATION_MANAGE, probe(EmulationRound, unit))
+    errors = FieldErrors()
+    title = clean_text(errors, "title", title, TITLE_MAX)
+    _period(errors, period_first, period_last)
+    rows = _criteria(errors, criteria)
+    errors.raise_if_any()
+    keys = _keys(unit)
+    row = EmulationRound.objects.create(
+        **keys, title=title, period_first=period_first, period_last=period_last,
+        created_by=acting_person(actor),
+    )  # fmt: skip
+    _save_criteria(row, rows)
     audit.record(
         actor=acting_person(actor), action="reporting.emulation.create", obj=row,
         commune_id=row.commune_id,
@@ -498,23 +518,19 @@ _KIND_OF_LEVEL: dict[str, str] = {
 }
 
 
-@transaction.atomic
-def award_create(
-    *,
-    actor: Any,
+def _award_values(
     round: EmulationRound,  # noqa: A002 - the domain's word
+    *,
     kind: str,
     decision_number: str,
     decision_date: date,
     signer: str,
-    recipient_unit: Village | AdministrativeUnit | None = None,
-    recipient_name: str = "",
-    citation: str = "",
-    kind_other: str = "",
-) -> Award:
-    """An award given after a round: to one of the ranked units (a village of a commune round,
-    a commune of a province round) or to a named collective or person."""
-    require(actor, Action.EMULATION_MANAGE, round)
+    recipient_unit: Village | AdministrativeUnit | None,
+    recipient_name: str,
+    citation: str,
+    kind_other: str,
+) -> dict[str, Any]:
+    """An award's columns, judged (field errors raised together)."""
     unit = round.unit
     errors = FieldErrors()
     recipient_name = clean_text(errors, "recipient_name", recipient_name, TITLE_MAX, required=False)
@@ -551,18 +567,266 @@ def award_create(
     elif not recipient_name:
         errors.add("recipient_name", _("Choose a unit or write the collective or person."))
     errors.raise_if_any()
-    award = Award.objects.create(
-        **_keys(unit), round=round, kind=kind, kind_other=kind_other if kind == "other" else "",
-        recipient_village=village, recipient_commune=commune, recipient_name=recipient_name,
-        citation=citation, decision_number=decision_number, decision_date=decision_date,
-        signer=signer, created_by=acting_person(actor),
+    return {
+        "kind": kind, "kind_other": kind_other if kind == AwardKind.OTHER else "",
+        "recipient_village": village, "recipient_commune": commune,
+        "recipient_name": recipient_name, "citation": citation,
+        "decision_number": decision_number, "decision_date": decision_date, "signer": signer,
+    }  # fmt: skip
+
+
+def _award_audit(award: Award) -> dict[str, Any]:
+    return {
+        "round": award.round_id, "kind": award.kind, "recipient": award.recipient_name,
+        "decision": award.decision_number, "decision_date": award.decision_date,
+    }  # fmt: skip
+
+
+@transaction.atomic
+def award_create(
+    *,
+    actor: Any,
+    round: EmulationRound,  # noqa: A002 - the domain's word
+    kind: str,
+    decision_number: str,
+    decision_date: date,
+    signer: str,
+    recipient_unit: Village | AdministrativeUnit | None = None,
+    recipient_name: str = "",
+    citation: str = "",
+    kind_other: str = "",
+) -> Award:
+    """An award given after a round: to one of the ranked units (a village of a commune round,
+    a commune of a province round) or to a named collective or person."""
+    require(actor, Action.EMULATION_MANAGE, round)
+    values = _award_values(
+        round, kind=kind, decision_number=decision_number, decision_date=decision_date,
+        signer=signer, recipient_unit=recipient_unit, recipient_name=recipient_name,
+        citation=citation, kind_other=kind_other,
     )  # fmt: skip
+    award = Award.objects.create(
+        **_keys(round.unit), round=round, **values, created_by=acting_person(actor)
+    )
     audit.record(
         actor=acting_person(actor), action="reporting.award.create", obj=award,
-        commune_id=award.commune_id,
-        after={
-            "round": round.pk, "kind": kind, "recipient": recipient_name,
-            "decision": decision_number, "decision_date": decision_date,
-        },
+        commune_id=award.commune_id, after=_award_audit(award),
     )  # fmt: skip
     return award
+
+
+# --- edit and delete: plans, rounds, awards ---------------------------------------------------
+#
+# The rules (the issue is silent; docs/reporting-steering.md, "Edit and delete"):
+# * a plan whose tasks have progress reported (a note, a percentage, evidence) is kept: it can
+#   be edited, not deleted (409) — the units' reports would be lost;
+# * an issued review is frozen (NĐ 30/2020 Art. 15 numbering, docs/reporting-reviews.md): an
+#   award it lists can be neither edited nor deleted, and the round of such an award can no
+#   longer change (409), so that the records still say what the issued report says;
+# * a round that has awards is not deleted (409): delete its awards first.
+
+
+def issued_reviews_listing(award: Award) -> list[ReviewReport]:
+    """The issued reviews whose frozen snapshot lists ``award``: of its giver, its recipient
+    commune or their province (as ``steering_selectors.awards_for_review`` chose them), over a
+    period holding its decision date, with figures computed after it was recorded."""
+    units = {award.unit_id, award.recipient_commune_id}
+    if award.recipient_village is not None:
+        units.add(award.recipient_village.commune_id)
+    parents = AdministrativeUnit.objects.filter(
+        pk__in=[u for u in units if u is not None], level=AdministrativeUnit.Level.COMMUNE
+    ).values_list("parent_id", flat=True)
+    units |= set(parents)
+    return list(
+        ReviewReport.objects.filter(
+            status=ReviewReport.Status.ISSUED, unit_id__in=[u for u in units if u is not None],
+            period_first__lte=award.decision_date, period_last__gte=award.decision_date,
+            figures_at__gte=award.created_at,
+        ).order_by("number_year", "number")
+    )  # fmt: skip
+
+
+def _refuse_if_listed(awards: Sequence[Award], message: str) -> None:
+    for award in awards:
+        listed = issued_reviews_listing(award)
+        if listed:
+            raise WrongState(
+                message % {"reference": listed[0].reference, "award": award.recipient_name},
+                code="in_issued_review",
+            )
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    actor: Any,
+    plan: SteeringPlan,
+    title: str,
+    period_first: date,
+    period_last: date,
+    reference: str = "",
+) -> SteeringPlan:
+    """Change a plan's title, reference and period (its tasks stay)."""
+    require(actor, Action.STEERING_MANAGE, plan)
+    plan = SteeringPlan.objects.select_for_update().get(pk=plan.pk)
+    errors = FieldErrors()
+    title = clean_text(errors, "title", title, TITLE_MAX)
+    reference = clean_text(errors, "reference", reference, 100, required=False)
+    _period(errors, period_first, period_last)
+    errors.raise_if_any()
+    before = {"title": plan.title, "reference": plan.reference,
+              "first": plan.period_first, "last": plan.period_last}  # fmt: skip
+    plan.title, plan.reference = title, reference
+    plan.period_first, plan.period_last = period_first, period_last
+    plan.save(update_fields=["title", "reference", "period_first", "period_last"])
+    audit.record(
+        actor=acting_person(actor), action="reporting.plan.update", obj=plan,
+        commune_id=plan.commune_id, before=before,
+        after={"title": title, "reference": reference, "first": period_first,
+               "last": period_last},
+    )  # fmt: skip
+    return plan
+
+
+@transaction.atomic
+def plan_delete(*, actor: Any, plan: SteeringPlan) -> None:
+    """Delete a plan with its tasks; refused (409) once a task has progress reported."""
+    require(actor, Action.STEERING_MANAGE, plan)
+    plan = SteeringPlan.objects.select_for_update().get(pk=plan.pk)
+    # The tasks locked too: a progress report being written meanwhile (its row holds a key
+    # share on its task) is waited for, then seen.
+    tasks = list(KeyTask.objects.select_for_update().filter(plan=plan).order_by("position", "id"))
+    if TaskProgress.objects.filter(task__plan=plan).exists():
+        raise WrongState(
+            _("Progress has been reported on this plan's tasks: the plan is kept. Edit it "
+              "instead."),
+            code="has_progress",
+        )  # fmt: skip
+    before = {"title": plan.title, "reference": plan.reference, "first": plan.period_first,
+              "last": plan.period_last, "tasks": [t.title for t in tasks]}  # fmt: skip
+    audit.record(
+        actor=acting_person(actor), action="reporting.plan.delete", obj=plan,
+        commune_id=plan.commune_id, before=before,
+    )  # fmt: skip
+    plan.delete()
+
+
+@transaction.atomic
+def round_update(
+    *,
+    actor: Any,
+    round: EmulationRound,  # noqa: A002 - the domain's word
+    title: str,
+    period_first: date,
+    period_last: date,
+    criteria: Sequence[CriterionIn],
+) -> EmulationRound:
+    """Change a round's title, period and criteria (the ranking is computed again); refused
+    (409) once one of its awards is listed in an issued review."""
+    require(actor, Action.EMULATION_MANAGE, round)
+    row = EmulationRound.objects.select_for_update().select_related("unit").get(pk=round.pk)
+    _refuse_if_listed(
+        list(row.awards.select_related("recipient_village")),
+        _("The award to %(award)s is listed in the issued report %(reference)s: the round can "
+          "no longer change."),
+    )  # fmt: skip
+    errors = FieldErrors()
+    title = clean_text(errors, "title", title, TITLE_MAX)
+    _period(errors, period_first, period_last)
+    rows = _criteria(errors, criteria)
+    errors.raise_if_any()
+    before = {
+        "title": row.title, "first": row.period_first, "last": row.period_last,
+        "criteria": [[c.indicator_code, c.weight, c.direction] for c in row.criteria.all()],
+    }  # fmt: skip
+    row.title, row.period_first, row.period_last = title, period_first, period_last
+    row.save(update_fields=["title", "period_first", "period_last"])
+    row.criteria.all().delete()
+    _save_criteria(row, rows)
+    audit.record(
+        actor=acting_person(actor), action="reporting.emulation.update", obj=row,
+        commune_id=row.commune_id, before=before,
+        after={
+            "title": title, "first": period_first, "last": period_last,
+            "criteria": [[c.indicator_code, c.weight, c.direction] for c in rows],
+        },
+    )  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def round_delete(*, actor: Any, round: EmulationRound) -> None:  # noqa: A002
+    """Delete a round and its criteria; refused (409) while it has awards."""
+    require(actor, Action.EMULATION_MANAGE, round)
+    row = EmulationRound.objects.select_for_update().get(pk=round.pk)
+    if row.awards.exists():
+        raise WrongState(
+            _("This round has awards: delete them first (an award listed in an issued report "
+              "is kept)."),
+            code="has_awards",
+        )  # fmt: skip
+    before = {
+        "title": row.title, "first": row.period_first, "last": row.period_last,
+        "criteria": [[c.indicator_code, c.weight, c.direction] for c in row.criteria.all()],
+    }  # fmt: skip
+    audit.record(
+        actor=acting_person(actor), action="reporting.emulation.delete", obj=row,
+        commune_id=row.commune_id, before=before,
+    )  # fmt: skip
+    row.delete()
+
+
+_AWARD_LISTED = _lazy(
+    "The award to %(award)s is listed in the issued report %(reference)s: it is kept as the "
+    "report says."
+)
+
+
+@transaction.atomic
+def award_update(
+    *,
+    actor: Any,
+    award: Award,
+    kind: str,
+    decision_number: str,
+    decision_date: date,
+    signer: str,
+    recipient_unit: Village | AdministrativeUnit | None = None,
+    recipient_name: str = "",
+    citation: str = "",
+    kind_other: str = "",
+) -> Award:
+    """Change an award's kind, recipient, decision and signer; refused (409) once an issued
+    review lists it."""
+    require(actor, Action.EMULATION_MANAGE, award)
+    row = Award.objects.select_for_update().select_related("recipient_village").get(pk=award.pk)
+    _refuse_if_listed([row], str(_AWARD_LISTED))
+    if row.round_id is None:
+        raise WrongState(_("This award has no round: it cannot be edited here."), code="no_round")
+    round = EmulationRound.objects.select_related("unit").get(pk=row.round_id)  # noqa: A001
+    values = _award_values(
+        round, kind=kind, decision_number=decision_number, decision_date=decision_date,
+        signer=signer, recipient_unit=recipient_unit, recipient_name=recipient_name,
+        citation=citation, kind_other=kind_other,
+    )  # fmt: skip
+    before = _award_audit(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+    audit.record(
+        actor=acting_person(actor), action="reporting.award.update", obj=row,
+        commune_id=row.commune_id, before=before, after=_award_audit(row),
+    )  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def award_delete(*, actor: Any, award: Award) -> None:
+    """Delete an award recorded by mistake; refused (409) once an issued review lists it."""
+    require(actor, Action.EMULATION_MANAGE, award)
+    row = Award.objects.select_for_update().select_related("recipient_village").get(pk=award.pk)
+    _refuse_if_listed([row], str(_AWARD_LISTED))
+    audit.record(
+        actor=acting_person(actor), action="reporting.award.delete", obj=row,
+        commune_id=row.commune_id, before=_award_audit(row),
+    )  # fmt: skip
+    row.delete()

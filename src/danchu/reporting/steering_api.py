@@ -360,6 +360,41 @@ def steering_plan_get(request: HttpRequest, plan_id: int = IdPath) -> dict[str, 
     return {**_plan_out(plan, len(tasks)), "tasks": [_task_out(t, today) for t in tasks]}
 
 
+@router.put(
+    "/steering-plans/{plan_id}",
+    response=with_errors({200: SteeringPlanOut}),
+    operation_id="steering_plan_update",
+)
+def steering_plan_update(
+    request: HttpRequest, payload: SteeringPlanIn, plan_id: int = IdPath
+) -> dict[str, Any]:
+    """Change the plan's title, reference and period (STEERING_MANAGE); its tasks stay."""
+    actor = actor_of(request)
+    plan = get_for_actor(
+        SteeringPlan.objects.select_related("unit"), actor, Action.STEERING_MANAGE, pk=plan_id
+    )
+    period = _period(payload.period)
+    plan = steering.plan_update(
+        actor=actor, plan=plan, title=payload.title, reference=payload.reference,
+        period_first=period.first, period_last=period.last,
+    )  # fmt: skip
+    return _plan_out(plan, plan.tasks.count())
+
+
+@router.delete(
+    "/steering-plans/{plan_id}",
+    response=with_errors({204: None}),
+    operation_id="steering_plan_delete",
+)
+def steering_plan_delete(request: HttpRequest, plan_id: int = IdPath) -> Status:
+    """Delete the plan with its tasks (STEERING_MANAGE); 409 once progress has been reported on
+    one of its tasks (edit it instead)."""
+    actor = actor_of(request)
+    plan = get_for_actor(SteeringPlan.objects.all(), actor, Action.STEERING_MANAGE, pk=plan_id)
+    steering.plan_delete(actor=actor, plan=plan)
+    return Status(204, None)
+
+
 @router.post(
     "/steering-plans/{plan_id}/tasks",
     response=with_errors({201: KeyTaskOut}),
@@ -541,17 +576,43 @@ def emulation_round_get(request: HttpRequest, round_id: int = IdPath) -> dict[st
     }
 
 
-@router.post(
-    "/emulation-rounds/{round_id}/awards",
-    response=with_errors({201: AwardOut}),
-    operation_id="award_create",
+@router.put(
+    "/emulation-rounds/{round_id}",
+    response=with_errors({200: EmulationRoundOut}),
+    operation_id="emulation_round_update",
 )
-def award_create(request: HttpRequest, payload: AwardIn, round_id: int = IdPath) -> Status:
-    """An award after the round: to a ranked village or commune, or to a named collective."""
+def emulation_round_update(
+    request: HttpRequest, payload: EmulationRoundIn, round_id: int = IdPath
+) -> dict[str, Any]:
+    """Change the round's title, period and criteria (EMULATION_MANAGE); 409 once one of its
+    awards is listed in an issued review."""
     actor = actor_of(request)
     row = get_for_actor(
         EmulationRound.objects.select_related("unit"), actor, Action.EMULATION_MANAGE, pk=round_id
     )
+    period = _period(payload.period)
+    criteria = [steering.CriterionIn(c.indicator, c.weight, c.direction) for c in payload.criteria]
+    row = steering.round_update(
+        actor=actor, round=row, title=payload.title, period_first=period.first,
+        period_last=period.last, criteria=criteria,
+    )  # fmt: skip
+    return _round_out(row, row.awards.count())
+
+
+@router.delete(
+    "/emulation-rounds/{round_id}",
+    response=with_errors({204: None}),
+    operation_id="emulation_round_delete",
+)
+def emulation_round_delete(request: HttpRequest, round_id: int = IdPath) -> Status:
+    """Delete the round and its criteria (EMULATION_MANAGE); 409 while it has awards."""
+    actor = actor_of(request)
+    row = get_for_actor(EmulationRound.objects.all(), actor, Action.EMULATION_MANAGE, pk=round_id)
+    steering.round_delete(actor=actor, round=row)
+    return Status(204, None)
+
+
+def _recipient(payload: AwardIn) -> Any:
     recipient: Any = None
     if payload.recipient_village is not None:
         recipient = Village.objects.filter(pk=payload.recipient_village).first()
@@ -566,13 +627,59 @@ def award_create(request: HttpRequest, payload: AwardIn, round_id: int = IdPath)
         if recipient is None:
             message = _("Choose a unit ranked in this round.")
             raise ValidationFailed(message, fields={"recipient_commune": [message]})
+    return recipient
+
+
+@router.post(
+    "/emulation-rounds/{round_id}/awards",
+    response=with_errors({201: AwardOut}),
+    operation_id="award_create",
+)
+def award_create(request: HttpRequest, payload: AwardIn, round_id: int = IdPath) -> Status:
+    """An award after the round: to a ranked village or commune, or to a named collective."""
+    actor = actor_of(request)
+    row = get_for_actor(
+        EmulationRound.objects.select_related("unit"), actor, Action.EMULATION_MANAGE, pk=round_id
+    )
     award = steering.award_create(
         actor=actor, round=row, kind=payload.kind, kind_other=payload.kind_other,
-        recipient_unit=recipient, recipient_name=payload.recipient_name,
+        recipient_unit=_recipient(payload), recipient_name=payload.recipient_name,
         citation=payload.citation, decision_number=payload.decision_number,
         decision_date=payload.decision_date, signer=payload.signer,
     )  # fmt: skip
     return Status(201, _award_out(award))
+
+
+@router.put(
+    "/awards/{award_id}",
+    response=with_errors({200: AwardOut}),
+    operation_id="award_update",
+)
+def award_update(request: HttpRequest, payload: AwardIn, award_id: int = IdPath) -> dict[str, Any]:
+    """Change the award (EMULATION_MANAGE); 409 once an issued review lists it."""
+    actor = actor_of(request)
+    award = get_for_actor(Award.objects.all(), actor, Action.EMULATION_MANAGE, pk=award_id)
+    award = steering.award_update(
+        actor=actor, award=award, kind=payload.kind, kind_other=payload.kind_other,
+        recipient_unit=_recipient(payload), recipient_name=payload.recipient_name,
+        citation=payload.citation, decision_number=payload.decision_number,
+        decision_date=payload.decision_date, signer=payload.signer,
+    )  # fmt: skip
+    return _award_out(award)
+
+
+@router.delete(
+    "/awards/{award_id}",
+    response=with_errors({204: None}),
+    operation_id="award_delete",
+)
+def award_delete(request: HttpRequest, award_id: int = IdPath) -> Status:
+    """Delete an award recorded by mistake (EMULATION_MANAGE); 409 once an issued review lists
+    it."""
+    actor = actor_of(request)
+    award = get_for_actor(Award.objects.all(), actor, Action.EMULATION_MANAGE, pk=award_id)
+    steering.award_delete(actor=actor, award=award)
+    return Status(204, None)
 
 
 @router.get(

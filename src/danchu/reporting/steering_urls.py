@@ -26,6 +26,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
         downloads.plan_export,
         name="steering_plan_export",
     ),
+    path("quan-ly/chi-dao/ke-hoach/<int:pk>/sua/", views.plan_edit, name="steering_plan_edit"),
+    path("quan-ly/chi-dao/ke-hoach/<int:pk>/xoa/", views.plan_delete, name="steering_plan_delete"),
+    path("quan-ly/chi-dao/thi-dua/<int:pk>/sua/", views.round_edit, name="emulation_round_edit"),
+    path(
+        "quan-ly/chi-dao/thi-dua/<int:pk>/xoa/", views.round_delete, name="emulation_round_delete"
+    ),
+    path("quan-ly/chi-dao/khen-thuong/<int:pk>/sua/", views.award_edit, name="award_edit"),
+    path("quan-ly/chi-dao/khen-thuong/<int:pk>/xoa/", views.award_delete, name="award_delete"),
     path("quan-ly/chi-dao/nhiem-vu/<int:pk>/", views.task_detail, name="steering_task"),
     path("quan-ly/chi-dao/minh-chung/<int:pk>/", views.evidence, name="steering_evidence"),
     path("quan-ly/chi-dao/thi-dua/<int:pk>/", views.round_detail, name="emulation_round"),

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.db.models import Count, Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from danchu.accounts.permissions import Action, can, get_for_actor, require
 from danchu.core.errors import ApplicationError, NotFound
 from danchu.reporting import emulation, steering, steering_selectors
 from danchu.reporting.models import (
+    Award,
     EmulationRound,
     KeyTask,
     SteeringPlan,
@@ -41,11 +43,17 @@ from danchu.web.forms import add_application_error
 from danchu.web.views.backoffice import backoffice_view
 
 __all__ = [
+    "award_delete",
+    "award_edit",
     "evidence",
     "overdue",
+    "plan_delete",
     "plan_detail",
+    "plan_edit",
     "plans",
+    "round_delete",
     "round_detail",
+    "round_edit",
     "rounds",
     "task_detail",
 ]
@@ -415,4 +423,198 @@ def _award(
         recipient_unit=recipient, recipient_name=data["recipient_name"],
         citation=data["citation"], decision_number=data["decision_number"],
         decision_date=data["decision_date"], signer=data["signer"],
+    )  # fmt: skip
+
+
+# --- edit and delete: plans, rounds, awards --------------------------------------------------
+
+
+def _apply(request: HttpRequest, form: forms.Form, call: Any) -> int:
+    """Run the service on a valid form: 0 when done, else the page's status (400 for field
+    errors, the refusal's own status, e.g. 409, for a state the service refuses)."""
+    if not form.is_valid():
+        return 400
+    try:
+        call(form.cleaned_data)
+    except ApplicationError as error:
+        add_application_error(form, error)
+        return 400 if error.status == 422 else error.status
+    messages.success(request, _("Saved."))
+    return 0
+
+
+def _edit_page(request: HttpRequest, heading: str, unit: Any, form: forms.Form, back: str,
+               status: int) -> HttpResponse:  # fmt: skip
+    context = {"heading": heading, "unit": unit, "level": _level(unit), "form": form,
+               "back_url": back}  # fmt: skip
+    return render(request, "reporting/steering_edit.html", context, status=status)
+
+
+def _delete_page(
+    request: HttpRequest, heading: str, what: str, unit: Any, back: str, done: str, call: Any
+) -> HttpResponse:
+    """The confirm page (GET) and the deletion (POST); a refusal is shown on the page."""
+    error = None
+    if request.method == "POST":
+        try:
+            call()
+        except ApplicationError as refused:
+            error = refused
+        else:
+            messages.success(request, _("Deleted."))
+            return redirect(done)
+    context = {"heading": heading, "what": what, "unit": unit, "level": _level(unit),
+               "back_url": back, "error": error.message if error else None}  # fmt: skip
+    return render(request, "reporting/steering_delete.html", context,
+                  status=error.status if error else 200)  # fmt: skip
+
+
+def _plan_for(request: HttpRequest, pk: int) -> SteeringPlan:
+    return get_for_actor(
+        SteeringPlan.objects.select_related("unit"), request.user, Action.STEERING_MANAGE, pk=pk
+    )
+
+
+@backoffice_view
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a plan's title, document number and period."""
+    plan = _plan_for(request, pk)
+    initial = {"title": plan.title, "reference": plan.reference,
+               "period": emulation.period_of(plan.period_first, plan.period_last).key}  # fmt: skip
+    form = PlanForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = _apply(
+            request, form,
+            lambda d: steering.plan_update(
+                actor=request.user, plan=plan, title=d["title"], reference=d["reference"],
+                period_first=d["period"].first, period_last=d["period"].last,
+            ),
+        )  # fmt: skip
+        if not status:
+            return redirect("reporting:steering_plan", plan.pk)
+    back = reverse("reporting:steering_plan", args=[plan.pk])
+    return _edit_page(request, _("Edit the plan"), plan.unit, form, back, status)
+
+
+@backoffice_view
+def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm and delete a plan with its tasks (refused once progress is reported)."""
+    plan = _plan_for(request, pk)
+    unit = plan.unit
+    return _delete_page(
+        request, _("Delete the plan"), plan.title, unit,
+        reverse("reporting:steering_plan", args=[plan.pk]),
+        reverse("reporting:steering_plans", args=[_level(unit), unit.code]),
+        lambda: steering.plan_delete(actor=request.user, plan=plan),
+    )  # fmt: skip
+
+
+def _round_for(request: HttpRequest, pk: int) -> EmulationRound:
+    return get_for_actor(
+        EmulationRound.objects.select_related("unit"), request.user, Action.EMULATION_MANAGE,
+        pk=pk,
+    )  # fmt: skip
+
+
+@backoffice_view
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a round's title, period and criteria (refused once an issued review lists one of
+    its awards)."""
+    row = _round_for(request, pk)
+    initial: dict[str, Any] = {
+        "title": row.title, "period": emulation.period_of(row.period_first, row.period_last).key,
+    }  # fmt: skip
+    for n, criterion in enumerate(row.criteria.all(), start=1):
+        initial.update({f"code_{n}": criterion.indicator_code, f"weight_{n}": criterion.weight,
+                        f"direction_{n}": criterion.direction})  # fmt: skip
+    form = RoundForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = _apply(
+            request, form,
+            lambda d: steering.round_update(
+                actor=request.user, round=row, title=d["title"],
+                period_first=d["period"].first, period_last=d["period"].last,
+                criteria=form.criteria(),  # type: ignore[attr-defined]
+            ),
+        )  # fmt: skip
+        if not status:
+            return redirect("reporting:emulation_round", row.pk)
+    back = reverse("reporting:emulation_round", args=[row.pk])
+    return _edit_page(request, _("Edit the emulation round"), row.unit, form, back, status)
+
+
+@backoffice_view
+def round_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm and delete a round (refused while it has awards)."""
+    row = _round_for(request, pk)
+    unit = row.unit
+    return _delete_page(
+        request, _("Delete the emulation round"), row.title, unit,
+        reverse("reporting:emulation_round", args=[row.pk]),
+        reverse("reporting:emulation_rounds", args=[_level(unit), unit.code]),
+        lambda: steering.round_delete(actor=request.user, round=row),
+    )  # fmt: skip
+
+
+def _award_for(request: HttpRequest, pk: int) -> Award:
+    award = get_for_actor(
+        Award.objects.select_related("round__unit"), request.user, Action.EMULATION_MANAGE, pk=pk
+    )
+    if award.round is None:
+        raise NotFound(_("Not found."), code="not_found")
+    return award
+
+
+@backoffice_view
+def award_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an award (refused once an issued review lists it)."""
+    award = _award_for(request, pk)
+    row = award.round
+    assert row is not None
+    ranking = emulation.rank(row)
+    units = [(r.unit_id or 0, r.name) for r in ranking.rows]
+    chosen = award.recipient_village_id or award.recipient_commune_id
+    initial = {
+        "kind": award.kind, "kind_other": award.kind_other,
+        "recipient": str(chosen) if chosen else "", "recipient_name": award.recipient_name,
+        "citation": award.citation, "decision_number": award.decision_number,
+        "decision_date": award.decision_date, "signer": award.signer,
+    }  # fmt: skip
+    form = AwardForm(request.POST or None, units=units, initial=initial)
+    status = 200
+    if request.method == "POST":
+
+        def save(data: dict[str, Any]) -> Any:
+            recipient: Any = None
+            if data["recipient"]:
+                for ranked in ranking.rows:
+                    if ranked.unit_id == int(data["recipient"]):
+                        recipient = ranked.scope.village or ranked.scope.unit
+            return steering.award_update(
+                actor=request.user, award=award, kind=data["kind"],
+                kind_other=data["kind_other"], recipient_unit=recipient,
+                recipient_name=data["recipient_name"], citation=data["citation"],
+                decision_number=data["decision_number"], decision_date=data["decision_date"],
+                signer=data["signer"],
+            )  # fmt: skip
+
+        status = _apply(request, form, save)
+        if not status:
+            return redirect("reporting:emulation_round", row.pk)
+    back = reverse("reporting:emulation_round", args=[row.pk])
+    return _edit_page(request, _("Edit the award"), row.unit, form, back, status)
+
+
+@backoffice_view
+def award_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm and delete an award (refused once an issued review lists it)."""
+    award = _award_for(request, pk)
+    row = award.round
+    assert row is not None
+    back = reverse("reporting:emulation_round", args=[row.pk])
+    return _delete_page(
+        request, _("Delete the award"), f"{award.kind_label} — {award.recipient_name}",
+        row.unit, back, back, lambda: steering.award_delete(actor=request.user, award=award),
     )  # fmt: skip
