@@ -47,6 +47,12 @@ from danchu.decisions.rules import Form, MatterType
 
 PILLAR = "decisions"
 
+# Audit actions that never change this pillar's facts: a vote counts only once its matter has
+# closed (``daily_facts`` reads closed matters only), no vote is taken after the closing
+# (``voting_closed``), and the closing is itself audited and marks its commune. So an online
+# vote does not mark its commune for the roll-ups (one write fewer per vote, quality bar P7).
+UNCOUNTED_ACTIONS = frozenset({"decisions.vote.cast", "decisions.vote.change"})
+
 # The Art. 15 types by code (``decisions.decided_<type>``, ``decisions.passed_<type>``).
 TYPE_CODES: dict[int, str] = {
     MatterType.CONTRIBUTIONS: "contributions",

@@ -22,6 +22,13 @@ _MODULES = (disclosure, decisions, contributions, petitions, oversight, consulta
 SOURCES: tuple[FactSource, ...] = tuple(m.daily_facts for m in _MODULES)
 
 
+# Audit actions that a pillar declares never change its facts (``UNCOUNTED_ACTIONS``): they
+# do not mark their commune for the roll-ups.
+UNCOUNTED_ACTIONS: frozenset[str] = frozenset().union(
+    *(getattr(m, "UNCOUNTED_ACTIONS", frozenset()) for m in _MODULES)
+)
+
+
 @cache
 def indicators() -> tuple[Indicator, ...]:
     found = tuple(i for m in _MODULES for i in m.INDICATORS)

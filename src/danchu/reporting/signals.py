@@ -57,8 +57,11 @@ def _audited(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -
         return
     apps = {str(instance.object_type).split(".", 1)[0], str(instance.action).split(".", 1)[0]}
     if apps & PILLAR_APPS:
+        from danchu.reporting.catalogue import UNCOUNTED_ACTIONS
         from danchu.reporting.rollups import mark_dirty
 
+        if instance.action in UNCOUNTED_ACTIONS:
+            return
         mark_dirty(instance.commune_id)
 
 

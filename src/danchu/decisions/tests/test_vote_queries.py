@@ -35,9 +35,10 @@ pytestmark = pytest.mark.django_db
 # its person, their resident record, household, commune and grants; the matter village with
 # its matter and the chosen option; then the service: the village with the household's
 # eligibility and existing vote, the insert (ON CONFLICT DO NOTHING) or the update, the audit
-# trail's last hash and the new entry.
-FIRST_VOTE_MAX = 7  # with the token's last-used time, written at most every 5 minutes
-CHANGED_VOTE_MAX = 6
+# trail's last hash and the new entry (on PostgreSQL one call of the function that appends
+# it). A vote does not mark its commune for the roll-ups (it counts once its matter closes).
+FIRST_VOTE_MAX = {"sqlite": 7, "postgresql": 5}  # with the token's last-used time
+CHANGED_VOTE_MAX = {"sqlite": 6, "postgresql": 4}
 
 
 def _online_matter(official, village):
@@ -78,8 +79,8 @@ def test_queries_per_api_vote_do_not_grow(client, commune, official):
     first = _statements(client, url, {"option_id": option(matter, "approve").pk}, headers)
     changed = _statements(client, url, {"option_id": option(matter, "reject").pk}, headers)
 
-    assert len(first) <= FIRST_VOTE_MAX, "\n".join(first)
-    assert len(changed) <= CHANGED_VOTE_MAX, "\n".join(changed)
+    assert len(first) <= FIRST_VOTE_MAX[connection.vendor], "\n".join(first)
+    assert len(changed) <= CHANGED_VOTE_MAX[connection.vendor], "\n".join(changed)
     # The resident, the household, its commune and the grants come with the token.
     assert 'JOIN "territory_resident"' in changed[0], changed[0]
     assert 'JOIN "accounts_roleassignment"' in changed[0], changed[0]

@@ -33,3 +33,39 @@ def test_receipts_flow_into_the_roll_ups(official, commune, village) -> None:
     children = figures_by_child(Scope.of(commune), period)
     assert [c.values for c in children] == [raw_figures(c.scope, period).values for c in children]
     assert figures(Scope.of(commune), period).get("contributions.money_received_vnd") == 3_500_000
+
+
+def test_online_votes_leave_the_roll_ups_alone_until_their_matter_closes(official, commune) -> None:
+    """A vote counts in the figures only once its matter has closed, so the vote does not mark
+    its commune (one write fewer per vote); the closing does, and the figures equal the raw
+    computation before and after."""
+    from danchu.decisions import services
+    from danchu.decisions.models import Vote
+    from danchu.decisions.tests.factories import (
+        days_ago,
+        deadline_passes,
+        households_of,
+        make_village,
+        option,
+        representative,
+    )
+    from danchu.decisions.tests.test_vote_queries import _online_matter
+
+    village = make_village(commune, households=4)
+    matter, mv = _online_matter(official, village)
+    rollups.refresh(None)
+    assert not DirtyCommune.objects.exists()
+    approve = option(matter)
+    for household in households_of(village)[:3]:
+        services.vote_cast(actor=representative(household), matter_village=mv, option=approve)
+    assert Vote.objects.filter(matter=matter).count() == 3
+    assert not DirtyCommune.objects.exists()
+    period = Period("range", days_ago(2), days_ago(-2))
+    scope = Scope.of(commune)
+    assert figures(scope, period).values == raw_figures(scope, period).values
+    deadline_passes(mv)
+    services.matter_close(actor=official, matter=matter)
+    assert DirtyCommune.objects.filter(commune=commune).exists()
+    after = figures(scope, period)
+    assert after.values == raw_figures(scope, period).values
+    assert after.get("decisions.matters") == 1
