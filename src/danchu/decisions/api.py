@@ -418,23 +418,12 @@ def vote_cast(request: HttpRequest, payload: VoteIn, matter_village_id: int = Id
     """Vote online for one's household (its representative); the choice may change until the
     vote closes. A household already counted another way: 409 ``already_voted`` (Law 10/2022
     Art. 19(3): one vote per household)."""
-    actor = actor_of(request)
-    # The matter village, its matter and the chosen option in one read (quality bar P7).
-    found = selectors.vote_target(matter_village_id, payload.option_id)
-    if found is None:
-        raise _not_found()
-    mv, option = found
-    if mv.matter.status not in PUBLIC_STATUSES and not can(actor, Action.MATTER_VIEW, mv.matter):
-        raise _not_found()
-    _own_household(actor, mv)  # who may vote here, before looking at the input
-    if option is None:
-        raise ValidationFailed(
-            _("Please correct the errors below."),
-            fields={"option_id": [_("Choose an option of this matter.")]},
-        )
+    # The matter village, its matter, the option and the household's vote in the service's
+    # one locked read (quality bar P7); the checks answer as elsewhere: 404, 403, field error.
     with _service(rename={"option": "option_id"}):
-        vote = services.vote_cast(
-            actor=actor, matter_village=mv, option=option, other_opinion=payload.other_opinion,
+        mv, vote = services.vote_cast_by_id(
+            actor=actor_of(request), matter_village_id=matter_village_id,
+            option_id=payload.option_id, other_opinion=payload.other_opinion,
             tracking_code=payload.tracking_code,
         )  # fmt: skip
     return my_vote_out(mv, vote)

@@ -110,7 +110,7 @@ VOTE_MATTER = Columns(
     only={"id", "commune_id", "matter_type", "commune_wide", "status", "opened_at", "closed_at",
           "secret"},
 )  # fmt: skip
-_OPTION = Columns(Option, "o")
+VOTE_OPTION = Columns(Option, "o")
 
 
 def table(model: Any) -> str:
@@ -139,7 +139,7 @@ def vote_target(
         return None
     mv = vote_matter_village(row)
     at = VOTE_MV.width + VOTE_MATTER.width
-    option = _OPTION.build(row, at) if row[at] is not None else None
+    option = VOTE_OPTION.build(row, at) if row[at] is not None else None
     return mv, option
 
 
@@ -147,7 +147,7 @@ def vote_target(
 def _vote_target_sql(vendor: str) -> str:
     q = connection.ops.quote_name
     return (
-        f"SELECT {VOTE_MV.sql()}, {VOTE_MATTER.sql()}, {_OPTION.sql()} "  # noqa: S608 - names only
+        f"SELECT {VOTE_MV.sql()}, {VOTE_MATTER.sql()}, {VOTE_OPTION.sql()} "  # noqa: S608 - names only
         f"FROM {table(MatterVillage)} mv "
         f"INNER JOIN {table(Matter)} m ON m.{q('id')} = mv.{q('matter_id')} "
         f"LEFT JOIN {table(Option)} o "

@@ -32,13 +32,13 @@ from danchu.decisions.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Statements of one online vote (savepoints and the PostgreSQL locks aside): the token with
-# its person, their resident record, household, commune and grants; the matter village with
-# its matter and the chosen option; then the service: the village with the household's
-# eligibility and existing vote, the insert (ON CONFLICT DO NOTHING) or the update, the audit
+# its person, their resident record, household, commune and grants; then the service: the
+# locked village with its matter, the chosen option, the household's eligibility and existing
+# vote, the insert (ON CONFLICT DO NOTHING) or the update, the audit
 # trail's last hash and the new entry (on PostgreSQL one call of the function that appends
 # it). A vote does not mark its commune for the roll-ups (it counts once its matter closes).
-FIRST_VOTE_MAX = {"sqlite": 7, "postgresql": 5}  # with the token's last-used time
-CHANGED_VOTE_MAX = {"sqlite": 6, "postgresql": 4}
+FIRST_VOTE_MAX = {"sqlite": 6, "postgresql": 4}  # with the token's last-used time
+CHANGED_VOTE_MAX = {"sqlite": 5, "postgresql": 3}
 
 
 def _online_matter(official, village):
