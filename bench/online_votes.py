@@ -284,12 +284,12 @@ def _free_port() -> int:
 
 
 def _start_server(
-    env: dict[str, str], port: int, log: Path, workers: int
+    env: dict[str, str], port: int, log: Path, workers: int, threads: int = 1
 ) -> subprocess.Popen[bytes]:
     command = [
         sys.executable, "-m", "gunicorn", "danchu.config.wsgi:application",
-        "--workers", str(workers), "--bind", f"{HOST}:{port}", "--log-level", "warning",
-        "--error-logfile", str(log), "--timeout", "60",
+        "--workers", str(workers), "--threads", str(threads), "--bind", f"{HOST}:{port}",
+        "--log-level", "warning", "--error-logfile", str(log), "--timeout", "60",
     ]  # fmt: skip
     # Its own session, so that the master and its workers can be stopped together.
     return subprocess.Popen(command, env=env, cwd=BENCH, start_new_session=True)
@@ -532,6 +532,11 @@ def main() -> int:
     parser.add_argument("--submissions", type=int, default=4, help="per household and round")
     parser.add_argument("--concurrency", default="16,32,64", help="comma-separated")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--threads", type=int, default=1,
+        help="threads per worker (1: sync workers; more: gthread workers, as docs/operations.md "
+        "recommends with PostgreSQL)",
+    )  # fmt: skip
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per floor measure")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
@@ -550,12 +555,13 @@ def main() -> int:
     if not (
         10 <= args.households <= 5000 and 1 <= args.submissions <= 64
         and all(1 <= c <= 128 for c in levels) and 1 <= args.workers <= 8
+        and 1 <= args.threads <= 16
         and 0.5 <= args.duration <= 60 and 1 <= args.repeat <= 9
         and -1 <= args.conn_max_age <= 600
     ):  # fmt: skip
         parser.error(
             "keep it bounded: households 10–5000, submissions 1–64, concurrency 1–128, "
-            "workers 1–8, duration 0.5–60 s, repeat 1–9, conn-max-age -1–600"
+            "workers 1–8, threads 1–16, duration 0.5–60 s, repeat 1–9, conn-max-age -1–600"
         )
 
     database_url = os.environ.get("DATABASE_URL")
@@ -590,7 +596,7 @@ def main() -> int:
         )
         port = _free_port()
         log = work / "gunicorn.log"
-        server = _start_server(env, port, log, args.workers)
+        server = _start_server(env, port, log, args.workers, args.threads)
         _wait_ready(server, port, log)
         status = _run(port, bench, rounds, levels, args)
         if log.exists() and log.stat().st_size and status:
@@ -621,7 +627,9 @@ def _run(
     database = settings.DATABASES["default"]
     engine = str(database["ENGINE"]).rsplit(".", 1)[-1]
     print(
-        f"server: gunicorn, {args.workers} sync workers, DEBUG off, {HOST}:{port}, "
+        f"server: gunicorn, {args.workers} "
+        f"{'sync workers' if args.threads == 1 else f'gthread workers × {args.threads} threads'}, "
+        f"DEBUG off, {HOST}:{port}, "
         f"{engine} CONN_MAX_AGE {database.get('CONN_MAX_AGE', 0)}; votes: "
         f"{len(bench.tokens)} households × {args.submissions} submissions per round; floor: "
         f"GET {FLOOR} for {args.duration:g} s before and after"
