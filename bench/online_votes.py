@@ -534,8 +534,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--threads", type=int, default=1,
-        help="threads per worker (1: sync workers; more: gthread workers, as docs/operations.md "
-        "recommends with PostgreSQL)",
+        help="threads per worker (1: sync workers, as in production; more: gthread workers)",
     )  # fmt: skip
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per floor measure")
     parser.add_argument("--repeat", type=int, default=3)
