@@ -723,7 +723,11 @@ def round_update(
     """Change a round's title, period and criteria (the ranking is computed again); refused
     (409) once one of its awards is listed in an issued review."""
     require(actor, Action.EMULATION_MANAGE, round)
-    row = EmulationRound.objects.select_for_update().select_related("unit").get(pk=round.pk)
+    row = (
+        EmulationRound.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=round.pk)
+    )
     _refuse_if_listed(
         list(row.awards.select_related("recipient_village")),
         _("The award to %(award)s is listed in the issued report %(reference)s: the round can "
@@ -798,7 +802,11 @@ def award_update(
     """Change an award's kind, recipient, decision and signer; refused (409) once an issued
     review lists it."""
     require(actor, Action.EMULATION_MANAGE, award)
-    row = Award.objects.select_for_update().select_related("recipient_village").get(pk=award.pk)
+    row = (
+        Award.objects.select_for_update(of=("self",))
+        .select_related("recipient_village")
+        .get(pk=award.pk)
+    )
     _refuse_if_listed([row], str(_AWARD_LISTED))
     if row.round_id is None:
         raise WrongState(_("This award has no round: it cannot be edited here."), code="no_round")
@@ -823,7 +831,11 @@ def award_update(
 def award_delete(*, actor: Any, award: Award) -> None:
     """Delete an award recorded by mistake; refused (409) once an issued review lists it."""
     require(actor, Action.EMULATION_MANAGE, award)
-    row = Award.objects.select_for_update().select_related("recipient_village").get(pk=award.pk)
+    row = (
+        Award.objects.select_for_update(of=("self",))
+        .select_related("recipient_village")
+        .get(pk=award.pk)
+    )
     _refuse_if_listed([row], str(_AWARD_LISTED))
     audit.record(
         actor=acting_person(actor), action="reporting.award.delete", obj=row,
