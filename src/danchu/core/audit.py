@@ -22,7 +22,7 @@ from danchu.core.context import client_ip
 from danchu.core.models import AuditEntry
 from danchu.core.rows import Insert, prepared_cursor
 
-__all__ = ["GENESIS", "ChainBreak", "record", "verify_chain"]
+__all__ = ["GENESIS", "ChainBreak", "Pending", "pending", "record", "verify_chain"]
 
 GENESIS = "0" * 64
 
@@ -79,6 +79,68 @@ def _append_in_database(entry: AuditEntry) -> None:
         entry.pk, entry.prev_hash, entry.entry_hash = cursor.fetchone()
 
 
+class Pending:
+    """PostgreSQL: an entry for an object that the same statement writes, whose id the
+    statement returns (quality bar P7: the online vote's insert or update and its entry in one
+    statement, committed in the same round trip). :meth:`call` is the append function's call
+    for that statement, with the object's id taken from the SQL expression ``id_sql``;
+    :meth:`params` its parameters; :meth:`saved` completes the entry from the returned row.
+
+    The content hashed is the canonical JSON with that id written in (``"object_id":""`` is
+    replaced in the database; a string in the content cannot hold that sequence, since JSON
+    escapes its quotes), so :func:`verify_chain` checks it as any other entry.
+    """
+
+    def __init__(self, entry: AuditEntry) -> None:
+        self.entry = entry
+
+    @staticmethod
+    def call(id_sql: str) -> str:
+        return (
+            "danchu_audit_append(%s::timestamptz, %s::bigint, %s::varchar, %s::varchar, "
+            f"%s::varchar, ({id_sql})::varchar, %s::bigint, %s::jsonb, %s::jsonb, %s::varchar, "
+            f"""replace(%s::text, '"object_id":""', '"object_id":"' || ({id_sql})::text || '"'))"""
+        )
+
+    def params(self) -> list[Any]:
+        entry = self.entry
+        fields = [f for f in _INSERT.fields[:-2] if f.attname != "object_id"]
+        values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
+        return [*values, _content(entry)]
+
+    def saved(self, entry_id: int, object_id: Any, prev_hash: str, entry_hash: str) -> AuditEntry:
+        """The entry as written (the transaction is committed already: ``post_save``'s
+        receivers run after it — the roll-ups ignore the online vote's actions)."""
+        entry = self.entry
+        entry.pk, entry.object_id = entry_id, str(object_id)
+        entry.prev_hash, entry.entry_hash = prev_hash, entry_hash
+        _saved(entry)
+        return entry
+
+
+def pending(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    commune_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> Pending:
+    """An entry to append in the statement that writes its object (see :class:`Pending`)."""
+    return Pending(
+        _entry(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id="",
+            commune_id=commune_id,
+            before=before,
+            after=after,
+        )  # fmt: skip
+    )
+
+
 def _saved(entry: AuditEntry) -> None:
     """The entry is in the table (written by a hand-written statement: every write pays it,
     and the ORM's ``save()`` cost about twice as much CPU, quality bar P7): mark it saved and
@@ -102,6 +164,31 @@ def _chain_head() -> str | None:
     return row[0] if row else None
 
 
+def _entry(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: str,
+    commune_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEntry:
+    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry(
+        at=datetime.now(UTC),
+        actor_id=actor.pk if is_person else None,
+        actor_label=(actor.get_username() if is_person else "system")[:200],
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        commune_id=commune_id,
+        before=_normalise(before),
+        after=_normalise(after),
+        ip=client_ip(),
+    )
+
+
 def record(
     *,
     actor: Any,
@@ -117,19 +204,11 @@ def record(
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         object_id = object_id if object_id is not None else obj.pk
-    is_person = actor is not None and getattr(actor, "is_authenticated", False)
-    entry = AuditEntry(
-        at=datetime.now(UTC),
-        actor_id=actor.pk if is_person else None,
-        actor_label=(actor.get_username() if is_person else "system")[:200],
-        action=action,
-        object_type=object_type or "",
-        object_id="" if object_id is None else str(object_id),
-        commune_id=commune_id,
-        before=_normalise(before),
-        after=_normalise(after),
-        ip=client_ip(),
-    )
+    entry = _entry(
+        actor=actor, action=action, object_type=object_type or "",
+        object_id="" if object_id is None else str(object_id), commune_id=commune_id,
+        before=before, after=after,
+    )  # fmt: skip
     # No savepoint of its own: an entry that cannot be written must undo the change it records,
     # so a failure here rolls back the caller's whole transaction (two statements fewer a write).
     with transaction.atomic(savepoint=False):

@@ -41,7 +41,13 @@ from django.utils.translation import gettext as _
 from danchu.accounts.permissions import Action, can, require
 from danchu.core import audit
 from danchu.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
-from danchu.core.rows import Columns, adapt_datetime, prepared_cursor
+from danchu.core.rows import (
+    Columns,
+    adapt_datetime,
+    can_commit_with_last_statement,
+    commit_with_last_statement,
+    prepared_cursor,
+)
 from danchu.core.text import fold_vi, normalize_spaces
 from danchu.core.validation import FieldErrors, acting_person
 from danchu.decisions import rules, selectors
@@ -1449,6 +1455,64 @@ def _vote_update_sql(vendor: str) -> str:
     )
 
 
+class _VoteAgain(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """The one-statement vote and commit found the household's row taken by another
+    submission, or gone: the committed transaction wrote nothing; vote again, on the general
+    path (:func:`_save_vote`), in a new transaction."""
+
+
+def _vote_and_commit(
+    *, actor: Any, lock: VoteLock, household_id: int, option: Option, other_opinion: str
+) -> Vote | None:
+    """PostgreSQL: the online vote's insert or update, its audit entry and the COMMIT in one
+    round trip (quality bar P7; three before). None, having run nothing, when the household's
+    vote is not an online one (the general path decides: a conflict).
+
+    The insert is ``ON CONFLICT DO NOTHING`` and the update matches the online row the locked
+    read found: when another submission took the row, or the row is gone, the statement
+    returns nothing, appends no entry, and :class:`_VoteAgain` is raised after the (empty)
+    commit. The caller runs this as the last step of its transaction."""
+    mv = lock.mv
+    created = lock.vote_id is None
+    if not created and lock.vote_channel != Vote.Channel.ONLINE:
+        return None
+    now = adapt_datetime(timezone.now())
+    person = acting_person(actor)
+    cast_by = person.pk if person is not None else None
+    if created:
+        params: list[Any] = [
+            mv.commune_id, mv.matter_id, mv.pk, household_id, option.pk, Vote.Channel.ONLINE,
+            other_opinion, cast_by, now, now,
+        ]  # fmt: skip
+    else:
+        params = [option.pk, other_opinion, cast_by, now, lock.vote_id, Vote.Channel.ONLINE]
+    # Art. 9(5): the participant list (household, channel) is the record; the choice of a
+    # household is never written to the trail.
+    entry = audit.pending(
+        actor=actor, action="decisions.vote.cast" if created else "decisions.vote.change",
+        object_type="decisions.vote", commune_id=mv.commune_id,
+        after={"household": household_id, "village": mv.village_id,
+               "channel": Vote.Channel.ONLINE},
+    )  # fmt: skip
+    row = commit_with_last_statement(_vote_and_audit_sql(created), [*params, *entry.params()])
+    if row is None:
+        raise _VoteAgain
+    vote = _VOTE_RETURNING.build(row)
+    at = _VOTE_RETURNING.width
+    entry.saved(row[at], vote.pk, row[at + 1], row[at + 2])
+    return vote
+
+
+@cache
+def _vote_and_audit_sql(created: bool) -> str:
+    """The insert (or update) as a CTE whose returned row appends its own audit entry."""
+    write = _vote_insert_sql("postgresql") if created else _vote_update_sql("postgresql")
+    return (
+        f"WITH w AS ({write}) SELECT w.*, a.entry_id, a.entry_prev_hash, a.entry_entry_hash "  # noqa: S608 - names only
+        f"FROM w CROSS JOIN LATERAL {audit.Pending.call('w.id')} a"
+    )
+
+
 def _finish_ballot(
     *, actor: Any, mv: MatterVillage, ballot: Ballot, entry: str, option: Option | None,
     approved: Sequence[Option] = (),
@@ -1585,6 +1649,7 @@ def _vote_cast(
     option: Option,
     other_opinion: str,
     tracking_code: str = "",
+    commit: bool = False,
 ) -> Vote | VoteConflict:
     household = _own_household(actor)
     if household is None or household.commune_id != matter_village.commune_id:
@@ -1602,15 +1667,17 @@ def _vote_cast(
     lock = _lock_village_for_vote(matter_village, household.pk)
     return _vote_locked(
         actor=actor, household=household, lock=lock, option=option, other_opinion=other_opinion,
-        tracking_code=tracking_code,
+        tracking_code=tracking_code, commit=commit,
     )  # fmt: skip
 
 
 def _vote_locked(
     *, actor: Any, household: Any, lock: VoteLock, option: Option, other_opinion: str,
-    tracking_code: str,
+    tracking_code: str, commit: bool = False,
 ) -> Vote | VoteConflict:  # fmt: skip
-    """The vote once its village is locked: the state checks, then the insert or update."""
+    """The vote once its village is locked: the state checks, then the insert or update.
+    ``commit``: the caller's transaction ends with this vote, which may commit it together
+    with its write (:func:`_vote_and_commit`)."""
     mv, eligible = lock.mv, lock.eligible
     if not eligible and household.village_id != mv.village_id:
         raise PermissionDenied(_("Your household is not in this village."), code="forbidden")
@@ -1637,6 +1704,13 @@ def _vote_locked(
             actor=actor, mv=mv, household_id=household.pk, option=option, opinion=opinion,
             tracking_code=tracking_code,
         )  # fmt: skip
+    if commit and can_commit_with_last_statement():
+        committed = _vote_and_commit(
+            actor=actor, lock=lock, household_id=household.pk, option=option,
+            other_opinion=opinion,
+        )  # fmt: skip
+        if committed is not None:
+            return committed
     stored, created = _save_online_vote(
         actor=actor, lock=lock, household_id=household.pk, option=option, other_opinion=opinion
     )
@@ -1655,7 +1729,7 @@ def _vote_locked(
 @transaction.atomic
 def _vote_cast_by_id(
     *, actor: Any, matter_village_id: int, option_id: int, other_opinion: str,
-    tracking_code: str,
+    tracking_code: str, commit: bool = False,
 ) -> tuple[MatterVillage, Vote | VoteConflict]:  # fmt: skip
     """:func:`_vote_cast` from the ids the API receives: the matter village, its matter, the
     option, the household's eligibility and vote in the one locked read (one statement fewer
@@ -1696,7 +1770,7 @@ def _vote_cast_by_id(
     option = selectors.VOTE_OPTION.build(row, at)
     stored = _vote_locked(
         actor=actor, household=household, lock=lock, option=option, other_opinion=other_opinion,
-        tracking_code=tracking_code,
+        tracking_code=tracking_code, commit=commit,
     )  # fmt: skip
     return mv, stored
 
@@ -1722,10 +1796,14 @@ def vote_cast(
     code ``already_voted``) is raised. The conflict is committed in its own transaction first,
     so the refusal does not erase it — call this outside an enclosing transaction.
     """
-    stored = _vote_cast(
-        actor=actor, matter_village=matter_village, option=option, other_opinion=other_opinion,
-        tracking_code=tracking_code,
-    )  # fmt: skip
+    arguments = {
+        "actor": actor, "matter_village": matter_village, "option": option,
+        "other_opinion": other_opinion, "tracking_code": tracking_code,
+    }  # fmt: skip
+    try:
+        stored = _vote_cast(**arguments, commit=True)
+    except _VoteAgain:
+        stored = _vote_cast(**arguments)
     return _vote_or_refusal(stored)
 
 
@@ -1754,10 +1832,14 @@ def vote_cast_by_id(
     """:func:`vote_cast` for the API, from the matter village's and the option's ids; also
     checks that the matter is visible to the actor (404 otherwise). Returns the matter
     village with the vote."""
-    mv, stored = _vote_cast_by_id(
-        actor=actor, matter_village_id=matter_village_id, option_id=option_id,
-        other_opinion=other_opinion, tracking_code=tracking_code,
-    )  # fmt: skip
+    arguments = {
+        "actor": actor, "matter_village_id": matter_village_id, "option_id": option_id,
+        "other_opinion": other_opinion, "tracking_code": tracking_code,
+    }  # fmt: skip
+    try:
+        mv, stored = _vote_cast_by_id(**arguments, commit=True)
+    except _VoteAgain:
+        mv, stored = _vote_cast_by_id(**arguments)
     return mv, _vote_or_refusal(stored)
 
 
