@@ -83,7 +83,7 @@ class ExistingForm(forms.Form):
     """The head in office before danchu (back-filling the village's first term)."""
 
     kind = forms.ChoiceField(
-        label=gettext_lazy("Kind"),
+        label=gettext_lazy("How they took office"),
         choices=VillageHeadTerm.Kind.choices,
         widget=forms.RadioSelect,
         initial=VillageHeadTerm.Kind.ELECTED,
