@@ -786,6 +786,12 @@ class VillageHeadTerm(models.Model):
         RESIGNED = "resigned", _("resigned")
         REPLACED = "replaced", _("replaced by the elected head")
 
+    class Source(models.TextChoices):
+        # Started by a recognition or an appointment recorded in danchu, or entered afterwards:
+        # the head already in office when the commune started using danchu (back-filled).
+        PLATFORM = "platform", _("recorded in danchu")
+        BEFORE_PLATFORM = "before_platform", _("in office before danchu")
+
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
     village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -810,6 +816,12 @@ class VillageHeadTerm(models.Model):
         blank=True,
         related_name="+",
     )
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.PLATFORM
+    )
+    # The reference of the UBND xã's decision (recognition or appointment) as written on it,
+    # e.g. "Quyết định số 12/QĐ-UBND ngày 05/01/2024": back-filled terms have no matter here.
+    reference = models.CharField(_("decision reference"), max_length=300, blank=True)
     started_on = models.DateField(_("in office from"))
     planned_end_on = models.DateField(_("planned end of term"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)

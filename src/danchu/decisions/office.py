@@ -62,6 +62,7 @@ __all__ = [
     "term_end_shift",
     "term_holder_link",
     "term_months",
+    "term_record_existing",
     "term_resign",
     "term_shift_refusal",
 ]
@@ -71,6 +72,7 @@ __all__ = [
 TERM_SHIFT_MONTHS = 6
 _TERM_ARTICLE = _INTERIM_ARTICLE = "Nghị định 185/2026/NĐ-CP (chưa xác nhận)"
 _HISTORY_MAX = 200
+REFERENCE_MAX = 300
 
 
 def term_months() -> int:
@@ -205,6 +207,7 @@ def heads_public(commune: AdministrativeUnit, today: date | None = None) -> list
 def _state(term: VillageHeadTerm) -> dict[str, Any]:
     return {
         "village": term.village_id, "kind": term.kind, "name": term.name,
+        "source": term.source, "reference": term.reference,
         "resident": term.resident_id, "option": term.option_id,
         "matter_village": term.matter_village_id, "started_on": term.started_on,
         "planned_end_on": term.planned_end_on, "ended_on": term.ended_on,
@@ -236,14 +239,14 @@ def _account(term: VillageHeadTerm) -> Any:
     return user
 
 
-def _grant_role(actor: Any, term: VillageHeadTerm) -> None:
+def _grant_role(actor: Any, term: VillageHeadTerm, held_on: date | None = None) -> None:
     """Give the person's account the village-head role until the term's planned end (or extend
-    the one it already holds in this village)."""
+    the one it already holds in this village on ``held_on``, by default the term's first day)."""
     user = _account(term)
     if user is None:
         return
     held = (
-        RoleAssignment.objects.active(term.started_on)
+        RoleAssignment.objects.active(held_on or term.started_on)
         .filter(user=user, role=Role.VILLAGE_HEAD, village=term.village)
         .order_by("-valid_from")
         .first()
@@ -540,3 +543,130 @@ def term_holder_link(
         before=before, after=_state(term),
     )  # fmt: skip
     return term
+
+
+# --- back-filling: the head in office before the commune used danchu ---------------------------
+
+
+def existing_end(kind: str, started_on: date) -> date:
+    """The planned end of a head entered afterwards when none is given: the term's length for
+    an elected head, the interim limit for an interim one (both settings, not confirmed)."""
+    months = term_months() if kind == VillageHeadTerm.Kind.ELECTED else interim_months()
+    return add_months(started_on, months)
+
+
+def existing_refusal(kind: str, started_on: date, planned_end_on: date) -> Refusal | None:
+    """The same limits as for the terms started in danchu: an elected term ends within 6 months
+    of its normal end, an interim head serves at most the interim limit (Decree 185/2026, not
+    confirmed)."""
+    if kind == VillageHeadTerm.Kind.ELECTED:
+        return term_shift_refusal(started_on, planned_end_on)
+    return interim_end_refusal(started_on, planned_end_on)
+
+
+def existing_history_problem(village: Village) -> str | None:
+    """A village whose office has a recorded term is not back-filled: the back-filled head
+    starts its history (a later head comes by recognition or appointment)."""
+    if VillageHeadTerm.objects.filter(village=village).exists():
+        return _(
+            "This village already has a recorded village head: a head in office before danchu is "
+            "entered only to start the history."
+        )
+    return None
+
+
+def existing_dismissal_problem(village: Village, started_on: date) -> str | None:
+    """A dismissal recognised in danchu on or after the first day would have ended that term
+    (Decree 59/2023 Art. 9(2)): such a head is not entered as in office."""
+    dismissal = _last_dismissal(village.pk)
+    if dismissal is None or dismissal.recognition_on is None:
+        return None
+    if dismissal.recognition_on < started_on:
+        return None
+    return _(
+        "A dismissal was recognised on %(day)s: a head in office before it was dismissed. Enter "
+        "the interim head appointed after it, from that day on."
+    ) % {"day": f"{dismissal.recognition_on:%d/%m/%Y}"}
+
+
+def _existing_start(actor: Any, term: VillageHeadTerm, today: date) -> VillageHeadTerm:
+    """Write a back-filled term: the role comes with it only while it runs (an office already
+    past its planned end is vacant and grants nothing), and one audit entry says where it came
+    from."""
+    term.source = VillageHeadTerm.Source.BEFORE_PLATFORM
+    term.created_by = acting_person(actor)
+    term.save()
+    if term.planned_end_on >= today:
+        # A role granted on the roles page when the commune started is extended, not doubled.
+        _grant_role(actor, term, held_on=today)
+    article = (
+        "Nghị định 59/2023 Điều 8"
+        if term.kind == VillageHeadTerm.Kind.ELECTED
+        else _INTERIM_ARTICLE
+    )
+    audit.record(
+        actor=actor, action="decisions.office.existing", obj=term, commune_id=term.commune_id,
+        after={**_state(term), "article": article},
+    )  # fmt: skip
+    return term
+
+
+@transaction.atomic
+def term_record_existing(
+    *,
+    actor: Any,
+    village: Village,
+    kind: str,
+    name: str,
+    started_on: date,
+    planned_end_on: date | None = None,
+    reference: str = "",
+    resident: Resident | int | None = None,
+) -> VillageHeadTerm:
+    """Enter the head who was in office before the commune used danchu (back-filling), elected
+    or interim, with the UBND xã's decision as written (required for an elected head: the
+    recognition decision, Decree 59/2023 Art. 8). Only into a village with no recorded term;
+    the limits are those of the terms started in danchu. A planned end already past leaves the
+    office vacant, as for any term."""
+    _require_chair(actor, village)
+    village = _lock_village(village.pk)
+    errors = FieldErrors()
+    if kind not in VillageHeadTerm.Kind.values:
+        errors.add("kind", _("Choose elected or interim."))
+    text = _check_text(errors, "name", name, NAME_MAX, required=resident is None)
+    day = _check_day(errors, "started_on", started_on)
+    elected = kind == VillageHeadTerm.Kind.ELECTED
+    ref = _check_text(errors, "reference", reference, REFERENCE_MAX, required=elected)
+    person = _resident_of(errors, village, resident)
+    end = planned_end_on
+    if end is not None and (not isinstance(end, date) or isinstance(end, datetime)):
+        errors.add("planned_end_on", _("Enter a valid date."))
+        end = None
+    problem = existing_history_problem(village)
+    if problem is not None:
+        errors.add("village", problem)
+    if day is not None and (problem := existing_dismissal_problem(village, day)) is not None:
+        errors.add("started_on", problem)
+    errors.raise_if_any()
+    assert day is not None
+    end = end if end is not None else existing_end(kind, day)
+    if end <= day:
+        errors.add("planned_end_on", _("The end must come after the first day."))
+        errors.raise_if_any()
+    refusal = existing_refusal(kind, day, end)
+    if refusal is not None:
+        raise _refuse(refusal, "shift_too_far" if elected else "interim_too_long")
+    return _existing_start(
+        actor,
+        VillageHeadTerm(
+            commune_id=village.commune_id,
+            village=village,
+            kind=kind,
+            name=text or (person.full_name if person else ""),
+            resident=person,
+            reference=ref,
+            started_on=day,
+            planned_end_on=end,
+        ),  # fmt: skip
+        _today(),
+    )

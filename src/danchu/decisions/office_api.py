@@ -1,6 +1,7 @@
 """API of the village head's office (Decree 59/2023 Art. 8–9): who holds it, since when and
-until when, its history, and the commune chair's writes — the interim head, the shift of a
-term's end, an interim head's resignation, the link of the head to a resident.
+until when, its history, and the commune chair's writes — the head in office before danchu
+(back-filling), the interim head, the shift of a term's end, an interim head's resignation, the
+link of the head to a resident.
 
 Reading needs the right to see the village's matters (the commune's officials, the Front, the
 village head); another commune's village is 404. Writes are the chair's (403 for the others of
@@ -12,7 +13,7 @@ office held, a term ended) 409.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -49,6 +50,10 @@ class TermOut(Schema):
     planned_end_on: date
     ended_on: date | None
     end_reason: str = Field(description="term_ended, dismissed, resigned, replaced or empty.")
+    source: str = Field(
+        description="platform, or before_platform: in office before danchu (entered afterwards)."
+    )
+    reference: str = Field(description="The UBND xã's decision as written, if entered.")
     current: bool = Field(description="Holds the office today.")
     has_role: bool = Field(description="The person's account holds the village-head role.")
 
@@ -75,6 +80,23 @@ class InterimIn(_Input):
     resident_id: Id | None = Field(None, description="A resident of the village, if any.")
 
 
+class ExistingIn(_Input):
+    kind: Literal["elected", "interim"]
+    name: PersonName | None = Field(None, description="Required without a resident.")
+    started_on: IsoDate = Field(..., description="The first day in office (not in the future).")
+    planned_end_on: IsoDate | None = Field(
+        None,
+        description="Default: the term (elected) or the interim limit; an elected term's end "
+        "within 6 months of its normal end.",
+    )
+    reference: str = Field(
+        "",
+        max_length=300,
+        description="The UBND xã's decision (number and date); required for an elected head.",
+    )
+    resident_id: Id | None = Field(None, description="A resident of the village, if any.")
+
+
 class ShiftIn(_Input):
     planned_end_on: IsoDate = Field(..., description="Within 6 months of the normal end.")
 
@@ -93,6 +115,7 @@ def _term_out(term: VillageHeadTerm, today: date) -> dict[str, Any]:
         "matter_village_id": term.matter_village_id, "started_on": term.started_on,
         "planned_end_on": term.planned_end_on, "ended_on": term.ended_on,
         "end_reason": term.end_reason, "current": office.is_current(term, today),
+        "source": term.source, "reference": term.reference,
         "has_role": term.role_assignment_id is not None,
     }  # fmt: skip
 
@@ -154,6 +177,25 @@ def village_head_interim_appoint(
         office.interim_appoint(
             actor=actor_of(request), village=village, name=payload.name or "",
             started_on=payload.started_on, until=payload.until, resident=payload.resident_id,
+        )  # fmt: skip
+    return Status(201, _office(village))
+
+
+@router.post(
+    "/villages/{village_id}/village-head/existing",
+    response=with_errors({201: OfficeOut}),
+    operation_id="village_head_existing_record",
+)
+def village_head_existing_record(
+    request: HttpRequest, payload: ExistingIn, village_id: int = IdPath
+) -> Any:
+    """The commune chair enters the head in office before danchu: the village's first term."""
+    village = _village(request, village_id)
+    with _service():
+        office.term_record_existing(
+            actor=actor_of(request), village=village, kind=payload.kind, name=payload.name or "",
+            started_on=payload.started_on, planned_end_on=payload.planned_end_on,
+            reference=payload.reference, resident=payload.resident_id,
         )  # fmt: skip
     return Status(201, _office(village))
 

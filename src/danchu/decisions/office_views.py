@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from danchu.accounts.permissions import Action, can, get_for_actor
 from danchu.core.errors import ApplicationError
-from danchu.decisions import office
+from danchu.decisions import office, office_import
 from danchu.decisions.backoffice_views import _put
 from danchu.decisions.forms import _date_field
 from danchu.decisions.models import VillageHeadTerm
@@ -31,7 +32,16 @@ from danchu.territory.models import Resident, Village
 from danchu.web.views.backoffice import backoffice_view
 from danchu.web.views.common import commune_for
 
-__all__ = ["heads_public", "offices", "village_office", "village_office_step"]
+__all__ = [
+    "heads_public",
+    "offices",
+    "offices_import",
+    "offices_template",
+    "village_office",
+    "village_office_step",
+]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class _ResidentField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -69,6 +79,61 @@ class InterimForm(forms.Form):
         self.fields["resident"].queryset = _residents(village)  # type: ignore[attr-defined]
 
 
+class ExistingForm(forms.Form):
+    """The head in office before danchu (back-filling the village's first term)."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("How they took office"),
+        choices=VillageHeadTerm.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=VillageHeadTerm.Kind.ELECTED,
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Village head's full name"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("Leave empty to use the resident's name."),
+    )
+    resident = _ResidentField(
+        label=gettext_lazy("Resident of the village (optional)"),
+        queryset=Resident.objects.none(),
+        required=False,
+        help_text=gettext_lazy(
+            "If their account signs in with a password, it receives the village-head role."
+        ),
+    )
+    started_on = _date_field(
+        gettext_lazy("In office from"),
+        required=True,
+        help_text=gettext_lazy("The day of the recognition or appointment decision."),
+    )
+    planned_end_on = _date_field(
+        gettext_lazy("Planned end of term"),
+        help_text=gettext_lazy(
+            "Empty: the normal term for an elected head, the longest stay for an interim one."
+        ),
+    )
+    reference = forms.CharField(
+        label=gettext_lazy("Decision (number and date)"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy(
+            "E.g. Quyết định số 12/QĐ-UBND ngày 05/01/2024. Required for an elected head."
+        ),
+    )
+
+    def __init__(self, *args: Any, village: Village, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].queryset = _residents(village)  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Sheet of the village heads (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+
 class ShiftForm(forms.Form):
     planned_end_on = _date_field(gettext_lazy("New end of term"), required=True)
 
@@ -89,6 +154,7 @@ class LinkForm(forms.Form):
 
 def _forms(village: Village, data: Any = None) -> dict[str, forms.Form]:
     return {
+        "existing": ExistingForm(data, village=village),
         "interim": InterimForm(data, village=village),
         "shift": ShiftForm(data),
         "resign": ResignForm(data),
@@ -133,7 +199,9 @@ def _render(
         "forms": step_forms,
         "term_months": office.term_months(),
         "interim_months": office.interim_months(),
-        # A refused form stays on the page with its error, whatever the state now.
+        # A refused form stays on the page with its error, whatever the state now. The head in
+        # office before danchu is entered only into an empty history.
+        "may_backfill": chair and (not state.history or shown == "existing"),
         "may_appoint": chair and (state.vacant or shown == "interim"),
         "may_shift": chair and (is_elected or shown == "shift"),
         "may_resign": chair and (is_interim or shown == "resign"),
@@ -163,7 +231,13 @@ def village_office_step(request: HttpRequest, village_id: int, step: str) -> Htt
     data = form.cleaned_data
     term = office.office_state(village).open_term
     try:
-        if step == "interim":
+        if step == "existing":
+            office.term_record_existing(
+                actor=request.user, village=village, kind=data["kind"], name=data["name"] or "",
+                started_on=data["started_on"], planned_end_on=data["planned_end_on"],
+                reference=data["reference"] or "", resident=data["resident"],
+            )  # fmt: skip
+        elif step == "interim":
             office.interim_appoint(
                 actor=request.user, village=village, name=data["name"] or "",
                 started_on=data["started_on"], until=data["until"], resident=data["resident"],
@@ -185,12 +259,77 @@ def village_office_step(request: HttpRequest, village_id: int, step: str) -> Htt
     return redirect("decisions:bo_office", village_id=village.pk)
 
 
+def _offices(
+    request: HttpRequest,
+    commune: Any,
+    *,
+    form: ImportForm | None = None,
+    errors: list[str] | None = None,
+    error_count: int = 0,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "commune": commune,
+        "rows": office.heads_public(commune),
+        "chair": can(request.user, Action.MATTER_COMMUNE_WIDE, commune),
+        "import_form": form or ImportForm(),
+        "import_errors": errors or [],
+        "unlisted_errors": max(error_count - len(errors or []), 0),
+    }
+    return render(request, "decisions/backoffice/offices.html", context, status=status)
+
+
 @backoffice_view
 def offices(request: HttpRequest, code: str) -> HttpResponse:
-    """The commune's villages and their heads today (three queries whatever their number)."""
+    """The commune's villages and their heads today (three queries whatever their number); the
+    chair's sheet of the heads in office before danchu."""
+    return _offices(request, commune_for(request, code, Action.MATTER_LIST))
+
+
+def _chair_commune(request: HttpRequest, code: str) -> Any:
     commune = commune_for(request, code, Action.MATTER_LIST)
-    context = {"commune": commune, "rows": office.heads_public(commune)}
-    return render(request, "decisions/backoffice/offices.html", context)
+    if not can(request.user, Action.MATTER_COMMUNE_WIDE, commune):
+        raise DjangoPermissionDenied
+    return commune
+
+
+@backoffice_view
+@require_POST
+def offices_import(request: HttpRequest, code: str) -> HttpResponse:
+    """Import the sheet of the heads in office before danchu: all rows, or none and every
+    problem listed by row and column."""
+    commune = _chair_commune(request, code)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _offices(request, commune, form=form, status=400)
+    uploaded = form.cleaned_data["file"]
+    result = office_import.heads_import(
+        actor=request.user,
+        commune=commune,
+        content=uploaded.read(office_import.MAX_BYTES + 1),
+        file_name=uploaded.name,
+    )
+    if not result.ok:
+        errors = [str(e) for e in result.errors]
+        return _offices(
+            request, commune, form=form, errors=errors, error_count=result.error_count, status=400
+        )
+    messages.success(
+        request,
+        _("%(count)s village heads in office before danchu are recorded.")
+        % {"count": result.created},
+    )
+    return redirect("decisions:bo_offices", code=commune.code)
+
+
+@backoffice_view
+@require_safe
+def offices_template(request: HttpRequest, code: str) -> HttpResponse:
+    """The sheet to fill, with the commune's villages that have no recorded head yet."""
+    commune = _chair_commune(request, code)
+    response = HttpResponse(office_import.template_workbook(commune), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="truong-thon-{commune.code}.xlsx"'
+    return response
 
 
 @require_safe

@@ -136,6 +136,16 @@ urlpatterns += [
     path("xa/<str:code>/truong-thon/", office_views.heads_public, name="heads"),
     path("quan-ly/xa/<str:code>/truong-thon/", office_views.offices, name="bo_offices"),
     path(
+        "quan-ly/xa/<str:code>/truong-thon/nhap/",
+        office_views.offices_import,
+        name="bo_offices_import",
+    ),
+    path(
+        "quan-ly/xa/<str:code>/truong-thon/mau.xlsx",
+        office_views.offices_template,
+        name="bo_offices_template",
+    ),
+    path(
         "quan-ly/thon/<int:village_id>/truong-thon/",
         office_views.village_office,
         name="bo_office",
