@@ -146,10 +146,13 @@ def _notice(
 
 
 def _open_terms(today: date) -> list[VillageHeadTerm]:
-    """Open terms whose end is within the longest reminder period, or past (vacant)."""
+    """Open terms whose end is within the longest reminder period, or past (vacant), in the
+    villages that still exist (a merged or closed village has no office to fill)."""
     horizon = today + timedelta(days=max(term_remind_days(), interim_remind_days()))
     return list(
-        VillageHeadTerm.objects.filter(ended_on__isnull=True, planned_end_on__lte=horizon)
+        VillageHeadTerm.objects.filter(
+            ended_on__isnull=True, planned_end_on__lte=horizon, village__is_active=True
+        )
         .select_related("village")
         .order_by("commune_id", "village_id")
     )
@@ -176,6 +179,7 @@ def _dismissals(today: date) -> list[MatterVillage]:
             recognition=MatterVillage.Recognition.RECOGNISED,
             recognition_on__isnull=False,
             recognition_on__lte=latest,
+            village__is_active=True,
         )
         .exclude(Exists(elected_since))
         .select_related("village")

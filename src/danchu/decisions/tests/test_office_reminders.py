@@ -128,6 +128,17 @@ def test_an_ended_term_is_not_reminded(commune, chair):
     assert village_head_sweep(today=TODAY) == office_reminders.SweepResult()
 
 
+def test_a_merged_village_and_an_expired_role_are_left_out(commune, chair):
+    gone = RoleAssignmentFactory(commune=commune, role=Role.COMMUNE_OFFICIAL)
+    gone.valid_to = TODAY - _days(1)
+    gone.save()
+    _term(make_village(commune, is_active=False), ends_in=5)
+    _term(make_village(commune), ends_in=5)
+    assert village_head_sweep(today=TODAY).term_ending == 1
+    assert len(_keys(chair)) == 1
+    assert _keys(gone.user) == set()
+
+
 def test_a_residential_group_has_a_to_truong(commune, chair):
     _term(make_village(commune, kind=Village.Kind.TO_DAN_PHO), ends_in=5)
     village_head_sweep(today=TODAY)
