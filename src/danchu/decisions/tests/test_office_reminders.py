@@ -318,3 +318,24 @@ def test_notify_many_sends_each_event_once_per_person(commune, chair, official):
     again = notify_many([*notices, Notice("test:3", [chair], "generic", {"title": "x"})])
     assert (again.notices, again.event_keys) == (1, {"test:3"})
     assert Notification.objects.filter(recipient=chair).count() == 4
+
+
+def _dismissal_queries(commune, official, chair, count):
+    for n in range(count):
+        mv = dismiss(official, chair, make_village(commune, households=5), TODAY)
+        # Half within the reminder period, half on the last day (day 60): reminders, no audit.
+        back = 50 if n % 2 else 60
+        MatterVillage.objects.filter(pk=mv.pk).update(recognition_on=TODAY - _days(back))
+    with CaptureQueriesContext(connection) as ctx:
+        result = village_head_sweep(today=TODAY)
+    return len(ctx.captured_queries), result
+
+
+def test_reelection_queries_do_not_grow_with_the_villages(dismissed, official, chair, front):
+    model = dismissed(TODAY - _days(200))  # long overdue: escalated by the first run
+    village_head_sweep(today=TODAY)
+    few, small = _dismissal_queries(model.commune, official, chair, 2)
+    more, large = _dismissal_queries(model.commune, official, chair, 10)
+    assert (small.reelection_due, large.reelection_due) == (2, 10)
+    assert (small.escalated, large.escalated) == (0, 0)
+    assert few == more
