@@ -69,8 +69,8 @@ _URBAN = frozenset(
     }
 )
 _OFFICIALS = (Role.COMMUNE_CHAIR, Role.COMMUNE_OFFICIAL)
-_TERM_ARTICLE = "Nghị định 59/2023/NĐ-CP Điều 6; Nghị định 185/2026/NĐ-CP (chưa xác nhận)"
-_INTERIM_ARTICLE = "Nghị định 59/2023/NĐ-CP Điều 9; Nghị định 185/2026/NĐ-CP (chưa xác nhận)"
+_TERM_ARTICLE = "Nghị định 59/2023/NĐ-CP Điều 6; nhiệm kỳ: Nghị định 185/2026/NĐ-CP, chưa xác nhận"
+_INTERIM_ARTICLE = "Nghị định 59/2023/NĐ-CP Điều 9; Nghị định 185/2026/NĐ-CP, chưa xác nhận"
 _REELECTION_ARTICLE = "Nghị định 59/2023/NĐ-CP Điều 9(3)"
 _VACANCY_ARTICLE = "Nghị định 59/2023/NĐ-CP Điều 8, 9"
 
