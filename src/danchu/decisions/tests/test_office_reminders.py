@@ -112,6 +112,14 @@ def test_running_twice_sends_one_notice(commune, chair, official):
     )
 
 
+def test_a_chair_who_takes_office_later_is_still_reminded(commune):
+    _term(make_village(commune), ends_in=30)
+    assert village_head_sweep(today=TODAY).term_ending == 0  # nobody to tell yet
+    chair = RoleAssignmentFactory(commune=commune, role=Role.COMMUNE_CHAIR).user
+    assert village_head_sweep(today=TODAY).term_ending == 1
+    assert len(_keys(chair)) == 1
+
+
 def test_a_shifted_end_is_reminded_again(commune, chair):
     term = _term(make_village(commune), ends_in=30)
     village_head_sweep(today=TODAY)
