@@ -226,6 +226,12 @@ INFO_REQUEST_WORKING_DAYS = int(env("DANCHU_INFO_REQUEST_WORKING_DAYS") or 10)
 # 6 months, and interim heads for at most 6 months. Configurable until confirmed.
 VILLAGE_HEAD_TERM_MONTHS = int(env("DANCHU_VILLAGE_HEAD_TERM_MONTHS") or 60)
 VILLAGE_HEAD_INTERIM_MONTHS = int(env("DANCHU_VILLAGE_HEAD_INTERIM_MONTHS") or 6)
+# Days before an elected term, an interim period or the 60-day re-election after a dismissal
+# (Decree 59/2023 Art. 9(3)) ends that `danchu village-head-sweep` reminds the commune. 60 leaves
+# the chair time before the election plan's 20 days (Art. 6). Choices, not law.
+VILLAGE_HEAD_TERM_REMIND_DAYS = int(env("DANCHU_VILLAGE_HEAD_TERM_REMIND_DAYS") or 60)
+VILLAGE_HEAD_INTERIM_REMIND_DAYS = int(env("DANCHU_VILLAGE_HEAD_INTERIM_REMIND_DAYS") or 30)
+VILLAGE_HEAD_REELECTION_REMIND_DAYS = int(env("DANCHU_VILLAGE_HEAD_REELECTION_REMIND_DAYS") or 15)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
