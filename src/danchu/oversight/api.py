@@ -3,9 +3,10 @@ recommendations with the commune's answers, and the boards' figures.
 
 What Law 10/2022 makes public — a work's progress, the boards' findings, the commune's
 answers (Art. 11, 43) — is read without signing in. The commune People's Committee answers a
-recommendation (Art. 40(1)(c), 45(2)(c)); the board closes it after follow-up. Everything else
-goes through the permission layer in the services: another commune's rows answer 404, one's
-own commune without the right 403.
+recommendation (Art. 40(1)(c), 45(2)(c)); the board closes it after follow-up; the Front (or
+the chair entering its decision) seats the members a village elected (Art. 15(5), 21(2), 36).
+Everything else goes through the permission layer in the services: another commune's rows
+answer 404, one's own commune without the right 403.
 """
 
 from __future__ import annotations
@@ -19,20 +20,24 @@ from ninja import Path, Query, Router
 from danchu.accounts.permissions import Action
 from danchu.api.auth import actor_of
 from danchu.api.schemas import MAX_PK, PageParams, paginate, with_errors
-from danchu.core.errors import NotFound
+from danchu.core.errors import NotFound, ValidationFailed
 from danchu.disclosure.api import PUBLIC, PUBLIC_OPENAPI
 from danchu.oversight import selectors, services
+from danchu.oversight.models import InspectionBoard
 from danchu.oversight.schemas import (
     CloseIn,
     FiguresQuery,
+    InspectionMemberOut,
     OversightFiguresOut,
     RecommendationAnswerIn,
     RecommendationFilters,
     RecommendationOut,
     RecommendationPage,
+    SeatFromElectionIn,
     WorkDetailOut,
     WorkPage,
     counts_out,
+    inspection_member_out,
     recommendation_out,
     work_detail_out,
     work_out,
@@ -163,3 +168,36 @@ def recommendation_close(
         actor=actor, recommendation=row, follow_up=payload.follow_up, closed_on=payload.closed_on
     )
     return recommendation_out(row)
+
+
+@router.post(
+    "/inspection-boards/{board_id}/members/from-election",
+    response=with_errors({201: list[InspectionMemberOut]}),
+    operation_id="inspection_members_seat_from_election",
+)
+def inspection_members_seat_from_election(
+    request: HttpRequest, payload: SeatFromElectionIn, board_id: int = IdPath
+) -> Any:
+    """Seat on the board the candidates a village elected, once the commune Fatherland Front
+    recognised the election (Law 10/2022 Art. 15(5), 21(2), 36): each seat dated the decision
+    day and ending with the board's term. 422 with field errors (``matter_village``: not
+    recognised, not adopted, another commune, already seated; ``board``: its term ended;
+    ``resident_<candidate_id>``: not of the village, the same person twice, not eligible);
+    403 without the right in the commune; 404 for another commune's board."""
+    actor = actor_of(request)
+    board = InspectionBoard.objects.select_related("commune").filter(pk=board_id).first()
+    if board is None:
+        raise NotFound(_("Not found."), code="not_found")
+    residents: dict[int, int] = {}
+    for seat in payload.seats:
+        if seat.candidate_id in residents:
+            raise ValidationFailed(
+                _("Please correct the errors below."), code="invalid",
+                fields={"seats": [_("Each elected candidate once.")]},
+            )  # fmt: skip
+        residents[seat.candidate_id] = seat.resident_id
+    members = services.inspection_members_seat_from_election(
+        actor=actor, commune=board.commune, board=board,
+        matter_village=payload.matter_village_id, residents=residents,
+    )  # fmt: skip
+    return 201, [inspection_member_out(m) for m in members]
