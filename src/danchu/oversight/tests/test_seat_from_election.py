@@ -521,3 +521,24 @@ def test_the_api_refuses_with_the_right_status(
     assert _post(client, who.front, board.pk, {"seats": "x"}).status_code == 422
     assert _post(client, who.chair, board.pk, body).status_code == 422  # allowed, not recognised
     assert not InspectionBoardMember.objects.exists()
+
+
+def test_the_public_page_shows_each_seats_end_in_constant_queries(
+    client, commune, who, board, election, people_of
+):
+    mv, (an, binh, _cuong) = election
+    url = reverse("oversight:public_list", args=[commune.code])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        return len(queries), page.count(f"{f.TERM_END:%d/%m/%Y}")
+
+    services.inspection_member_elect(
+        actor=who.front, board=board, resident=f.resident_of(mv.village), village=mv.village,
+        elected_on=f.TERM_START,
+    )  # fmt: skip
+    queries, shown = count()
+    assert shown == 1
+    _seat(who.front, commune, board, mv, [an, binh], [people_of["an"], people_of["binh"]])
+    assert count() == (queries, 3)
