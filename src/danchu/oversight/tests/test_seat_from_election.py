@@ -22,6 +22,7 @@ from danchu.api.tests.helpers import auth, token_for
 from danchu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from danchu.core.models import AuditEntry
 from danchu.decisions import elections, recognition
+from danchu.decisions import selectors as decisions_selectors
 from danchu.decisions import services as decisions
 from danchu.decisions.models import MatterVillage, Option
 from danchu.decisions.rules import MatterType
@@ -117,6 +118,16 @@ def _seat(actor, commune, board, mv, options, residents):
 
 def _refused(excinfo):
     return excinfo.value.code, set(excinfo.value.fields)
+
+
+def test_the_decisions_read_names_the_elected_only_once_recognised(official, who, village):
+    mv, (an, binh, _cuong) = _election(official, who.front, village, recognise=False)
+    pending = decisions_selectors.board_election(mv)
+    assert (pending.decided_on, pending.recognised_on, pending.elected) == (HELD, None, [])
+    mv = recognition.decision_recognise(actor=who.front, matter_village=mv, on=RECOGNISED)
+    recognised = decisions_selectors.board_election(mv)
+    assert recognised.elected == [an, binh]  # best first; Cường's 1 of 5 does not pass
+    assert recognised.recognised_on == RECOGNISED
 
 
 # --- the service --------------------------------------------------------------------------------
@@ -431,7 +442,7 @@ def test_the_front_seats_the_elected_from_the_board_page(
 
 
 def test_the_chair_may_seat_and_the_village_head_may_not_open_the_page(
-    client, commune, who, board, election, people_of
+    client, commune, other_commune, who, board, election, people_of
 ):
     mv, (an, binh, _cuong) = election
     url = f"{_page(commune)}?election={mv.pk}"
@@ -442,6 +453,9 @@ def test_the_chair_may_seat_and_the_village_head_may_not_open_the_page(
     body = {"form": "seat", f"resident_{an.pk}": people_of["an"].pk,
             f"resident_{binh.pk}": people_of["binh"].pk}  # fmt: skip
     assert client.post(url, body).status_code == 403
+    client.force_login(official_of(other_commune, Role.FRONT_OFFICER))
+    assert client.get(url).status_code == 404
+    assert client.post(url, body).status_code == 404
     client.force_login(who.chair)
     assert client.post(url, body).status_code == 302
     assert InspectionBoardMember.objects.count() == 2
