@@ -185,11 +185,6 @@ def _election(
     return decisions.board_election(found.matter_village), residents
 
 
-def _may_seat(user: Any, commune: Any) -> bool:
-    """The Front, or the chair entering the Front's decision (as in its recognition)."""
-    return can(user, Action.BOARD_MANAGE, commune) or can(user, Action.MATTER_COMMUNE_WIDE, commune)
-
-
 @backoffice_view
 def inspection_board(request: HttpRequest, code: str) -> HttpResponse:
     """The current board, its members, the elections awaiting their seats and the forms."""
@@ -199,7 +194,7 @@ def inspection_board(request: HttpRequest, code: str) -> HttpResponse:
     village_id = request.GET.get("village", "")
     village = villages.filter(pk=village_id).first() if village_id.isdigit() else None
     may_manage = can(request.user, Action.BOARD_MANAGE, commune)
-    may_seat = _may_seat(request.user, commune)
+    may_seat = services.may_seat(request.user, commune)
     pending = selectors.board_elections_to_seat(commune, board) if may_seat else []
     election, residents = _election(request, pending)
     posted = request.method == "POST"

@@ -23,8 +23,11 @@ from danchu.oversight.selectors import Counts
 from danchu.territory.schemas import _Input
 
 __all__ = [
+    "ElectionToSeatDetailOut",
+    "ElectionToSeatOut",
     "InspectionMemberOut",
     "SeatFromElectionIn",
+    "election_to_seat_out",
     "inspection_member_out",
     "RecommendationAnswerIn",
     "CloseIn",
@@ -84,6 +87,43 @@ class SeatFromElectionIn(_Input):
         ..., max_length=100,
         description="For each elected candidate, the resident of the village who is that person.",
     )  # fmt: skip
+
+
+class ElectionToSeatOut(Schema):
+    matter_village_id: int
+    matter_id: int
+    title: str
+    village_id: int
+    village_name: str
+    decided_on: date | None = Field(description="The meeting, or the ballot's deadline.")
+    recognised_on: date | None = Field(description="The commune Fatherland Front's recognition.")
+
+
+class NamesakeOut(Schema):
+    resident_id: int
+    full_name: str
+    household_code: str
+
+
+class ElectedOut(Schema):
+    candidate_id: int
+    name: str
+    namesakes: list[NamesakeOut] = Field(
+        description="The village's residents bearing the candidate's name (diacritics ignored)."
+    )
+
+
+class ElectionToSeatDetailOut(ElectionToSeatOut):
+    term_ends_on: date = Field(description="The seats end with the board's term (Art. 36(2)).")
+    elected: list[ElectedOut] = Field(description="Best first.")
+
+
+def election_to_seat_out(mv: Any, decided_on: date | None) -> dict[str, Any]:
+    return {
+        "matter_village_id": mv.pk, "matter_id": mv.matter_id, "title": mv.matter.title,
+        "village_id": mv.village_id, "village_name": mv.village.name, "decided_on": decided_on,
+        "recognised_on": mv.recognition_on,
+    }  # fmt: skip
 
 
 class InspectionMemberOut(Schema):

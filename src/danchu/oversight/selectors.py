@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from danchu.accounts.permissions import Action, get_for_actor, restrict
+from danchu.core.text import fold_vi
 from danchu.decisions import selectors as decisions
 from danchu.oversight.models import (
     Concern,
@@ -28,7 +29,7 @@ from danchu.oversight.models import (
     SupervisedWork,
     SupervisionBoardMember,
 )
-from danchu.territory.models import AdministrativeUnit, Village
+from danchu.territory.models import AdministrativeUnit, Resident, Village
 
 __all__ = [
     "Counts",
@@ -38,6 +39,7 @@ __all__ = [
     "concern_list",
     "inspection_board_current",
     "inspection_members_sitting",
+    "namesakes",
     "oversight_figures",
     "public_recommendations",
     "public_work",
@@ -165,6 +167,21 @@ def board_elections_to_seat(
         for e in found
         if e.decided_on is not None and board.term_starts_on <= e.decided_on < board.term_ends_on
     ]
+
+
+def namesakes(village_id: int, names: list[str]) -> dict[str, list[Resident]]:
+    """For each name, the village's residents bearing it, diacritics and case ignored (the
+    folded name), in one query: candidates are names, the Front tells who they are."""
+    folded = {fold_vi(name): name for name in names}
+    found: dict[str, list[Resident]] = {name: [] for name in names}
+    rows = (
+        Resident.objects.filter(household__village_id=village_id, name_folded__in=list(folded))
+        .select_related("household")
+        .order_by("full_name", "id")
+    )
+    for resident in rows:
+        found[folded[resident.name_folded]].append(resident)
+    return found
 
 
 def work_list(*, actor: Any, commune: AdministrativeUnit) -> QuerySet[SupervisedWork]:

@@ -62,6 +62,8 @@ __all__ = [
     "inspection_member_leave",
     "inspection_member_position_set",
     "inspection_members_seat_from_election",
+    "may_seat",
+    "require_seater",
     "inspection_photo_add",
     "inspection_plan",
     "inspection_record",
@@ -339,14 +341,19 @@ def inspection_member_leave(
     return member
 
 
-def _require_seater(actor: Any, commune: AdministrativeUnit) -> None:
+def may_seat(actor: Any, commune: AdministrativeUnit) -> bool:
     """The commune Fatherland Front seats the members whose election it recognised (Law 10/2022
     Art. 21(2), 40(2)(a)); the commune chair too, who enters the Front's decisions where the
-    Front has no account — as ``decisions.recognition`` lets the chair recognise them. Another
-    commune: 404; one's own commune without either right: 403."""
-    if can(actor, Action.MATTER_COMMUNE_WIDE, commune):
-        return
-    require(actor, Action.BOARD_MANAGE, commune)
+    Front has no account — as ``decisions.recognition`` lets the chair recognise them."""
+    return can(actor, Action.BOARD_MANAGE, commune) or can(
+        actor, Action.MATTER_COMMUNE_WIDE, commune
+    )
+
+
+def require_seater(actor: Any, commune: AdministrativeUnit) -> None:
+    """:func:`may_seat`, or 404 for another commune, 403 in one's own without either right."""
+    if not may_seat(actor, commune):
+        require(actor, Action.BOARD_MANAGE, commune)
 
 
 # The seat's rules answer on the village's or the day's field; from an election they are the
@@ -380,7 +387,7 @@ def inspection_members_seat_from_election(
     term (Art. 36(2)); it is a by-election when the term had started before the election day
     and a seat of the village awaits one. All of the election's seats, or none.
     """
-    _require_seater(actor, commune)
+    require_seater(actor, commune)
     if board is None:
         raise _refuse(
             "board", _("Open the board's term first: there is no board to seat them on."),

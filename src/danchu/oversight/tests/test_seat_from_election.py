@@ -556,3 +556,52 @@ def test_the_public_page_shows_each_seats_end_in_constant_queries(
     assert shown == 1
     _seat(who.front, commune, board, mv, [an, binh], [people_of["an"], people_of["binh"]])
     assert count() == (queries, 3)
+
+
+def _get(client, user, path):
+    return client.get(f"/api/v1/inspection-boards/{path}", **auth(token_for(user)))
+
+
+def test_the_api_lists_the_elections_awaiting_their_seats(
+    client, commune, other_commune, official, who, board, election, people_of
+):
+    mv, (an, binh, _cuong) = election
+    listed = _get(client, who.front, f"{board.pk}/elections-to-seat")
+    assert listed.status_code == 200
+    assert [e["matter_village_id"] for e in listed.json()] == [mv.pk]
+    assert listed.json()[0]["decided_on"] == HELD.isoformat()
+    detail = _get(client, who.chair, f"{board.pk}/elections-to-seat/{mv.pk}").json()
+    assert detail["term_ends_on"] == f.TERM_END.isoformat()
+    assert [(e["candidate_id"], e["name"]) for e in detail["elected"]] == [
+        (an.pk, AN),
+        (binh.pk, BINH),
+    ]
+    # The namesakes are the village's residents bearing the name (diacritics ignored).
+    assert [r["resident_id"] for r in detail["elected"][0]["namesakes"]] == [people_of["an"].pk]
+    assert (
+        _get(client, village_head(mv.village), f"{board.pk}/elections-to-seat").status_code == 403
+    )
+    stranger = official_of(other_commune, Role.FRONT_OFFICER)
+    assert _get(client, stranger, f"{board.pk}/elections-to-seat").status_code == 404
+    assert _get(client, stranger, f"{board.pk}/elections-to-seat/{mv.pk}").status_code == 404
+    _seat(who.front, commune, board, mv, [an, binh], [people_of["an"], people_of["binh"]])
+    assert _get(client, who.front, f"{board.pk}/elections-to-seat").json() == []
+    assert _get(client, who.front, f"{board.pk}/elections-to-seat/{mv.pk}").status_code == 404
+
+
+def test_the_api_list_queries_do_not_grow(client, commune, official, who, board):
+    token = auth(token_for(who.front))
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(
+                f"/api/v1/inspection-boards/{board.pk}/elections-to-seat", **token
+            )
+        return len(queries), len(response.json())
+
+    _election(official, who.front, make_village(commune, households=5))
+    count()  # the token's first use is recorded once
+    one, _n = count()
+    for _ in range(2):
+        _election(official, who.front, make_village(commune, households=5))
+    assert count() == (one, 3)
