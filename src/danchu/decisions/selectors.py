@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -37,6 +38,7 @@ from danchu.decisions.rules import Form, MatterType
 from danchu.territory.models import AdministrativeUnit, Household, Resident
 
 __all__ = [
+    "BoardElection",
     "BulletinLine",
     "MatterOutcome",
     "VillageOutcome",
@@ -44,6 +46,9 @@ __all__ = [
     "bulletin_digest",
     "bulletin_lookup",
     "bulletin_totals",
+    "board_election",
+    "board_elections_recognised",
+    "decision_day",
     "election_seats",
     "matter_get",
     "matter_list",
@@ -349,6 +354,65 @@ def matter_outcome(matter: Matter) -> MatterOutcome:
         if len(outcomes) > 1:
             rule = f"{rule} {_('Each village decides for itself: its outcome stands on its own.')}"
     return MatterOutcome(matter, outcomes, adopted, rule, article)
+
+
+# --- board-member elections (Law 10/2022 Art. 15(5), 21(2)) -----------------------------------
+
+
+def board_elections_recognised(commune: AdministrativeUnit) -> QuerySet[MatterVillage]:
+    """The villages' board-member elections of ``commune`` that the community adopted and the
+    commune Fatherland Front recognised (Law 10/2022 Art. 15(5), 21(2)), newest recognition
+    first, with their matter and village (one query; the caller checks the reader's right)."""
+    return (
+        MatterVillage.objects.filter(
+            commune=commune,
+            matter__matter_type=MatterType.BOARD_MEMBERS,
+            matter__status=Matter.Status.CLOSED,
+            adopted=True,
+            recognition=MatterVillage.Recognition.RECOGNISED,
+        )
+        .select_related("matter", "village")
+        .order_by("-recognition_on", "-pk")
+    )
+
+
+def decision_day(matter_village: MatterVillage) -> date | None:
+    """The day the village decided: its meeting, or its ballot or online vote's deadline
+    (:func:`danchu.decisions.recognition.decided_on`; no query with the matter loaded)."""
+    # Imported here: the recognition clock builds on the services, which read these selectors.
+    from danchu.decisions.recognition import decided_on
+
+    return decided_on(matter_village)
+
+
+@dataclass
+class BoardElection:
+    """A village's board-member election: the day it was decided (the meeting, or the ballot's
+    deadline), the Front's recognition day and the candidates elected, best first."""
+
+    matter_village: MatterVillage
+    decided_on: date | None
+    recognised_on: date | None
+    elected: list[Option] = field(default_factory=list)
+
+
+def board_election(matter_village: MatterVillage) -> BoardElection:
+    """The elected candidates of a village's board-member election (empty unless the matter is
+    closed, adopted there and recognised). Candidates are names (the matter's options): who
+    they are among the residents is for the reader to say. The outcome's queries, once."""
+    mv = matter_village
+    result = BoardElection(mv, decision_day(mv), mv.recognition_on)
+    if (
+        mv.matter.matter_type != MatterType.BOARD_MEMBERS
+        or mv.matter.status != Matter.Status.CLOSED
+        or mv.adopted is not True
+        or mv.recognition != MatterVillage.Recognition.RECOGNISED
+    ):
+        return result
+    for outcome in matter_outcome(mv.matter).villages:
+        if outcome.matter_village.pk == mv.pk:
+            result.elected = list(outcome.elected)
+    return result
 
 
 def result_digest(outcome: MatterOutcome) -> str:

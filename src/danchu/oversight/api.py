@@ -3,9 +3,10 @@ recommendations with the commune's answers, and the boards' figures.
 
 What Law 10/2022 makes public — a work's progress, the boards' findings, the commune's
 answers (Art. 11, 43) — is read without signing in. The commune People's Committee answers a
-recommendation (Art. 40(1)(c), 45(2)(c)); the board closes it after follow-up. Everything else
-goes through the permission layer in the services: another commune's rows answer 404, one's
-own commune without the right 403.
+recommendation (Art. 40(1)(c), 45(2)(c)); the board closes it after follow-up; the Front (or
+the chair entering its decision) seats the members a village elected (Art. 15(5), 21(2), 36).
+Everything else goes through the permission layer in the services: another commune's rows
+answer 404, one's own commune without the right 403.
 """
 
 from __future__ import annotations
@@ -19,20 +20,28 @@ from ninja import Path, Query, Router
 from danchu.accounts.permissions import Action
 from danchu.api.auth import actor_of
 from danchu.api.schemas import MAX_PK, PageParams, paginate, with_errors
-from danchu.core.errors import NotFound
+from danchu.core.errors import NotFound, ValidationFailed
+from danchu.decisions import selectors as decisions
 from danchu.disclosure.api import PUBLIC, PUBLIC_OPENAPI
 from danchu.oversight import selectors, services
+from danchu.oversight.models import InspectionBoard
 from danchu.oversight.schemas import (
     CloseIn,
+    ElectionToSeatDetailOut,
+    ElectionToSeatOut,
     FiguresQuery,
+    InspectionMemberOut,
     OversightFiguresOut,
     RecommendationAnswerIn,
     RecommendationFilters,
     RecommendationOut,
     RecommendationPage,
+    SeatFromElectionIn,
     WorkDetailOut,
     WorkPage,
     counts_out,
+    election_to_seat_out,
+    inspection_member_out,
     recommendation_out,
     work_detail_out,
     work_out,
@@ -163,3 +172,97 @@ def recommendation_close(
         actor=actor, recommendation=row, follow_up=payload.follow_up, closed_on=payload.closed_on
     )
     return recommendation_out(row)
+
+
+def _seating_board(request: HttpRequest, board_id: int) -> InspectionBoard:
+    """The board, if the person may seat members on it (404 for another commune's, 403)."""
+    board = InspectionBoard.objects.select_related("commune").filter(pk=board_id).first()
+    if board is None:
+        raise NotFound(_("Not found."), code="not_found")
+    services.require_seater(actor_of(request), board.commune)
+    return board
+
+
+@router.get(
+    "/inspection-boards/{board_id}/elections-to-seat",
+    response=with_errors({200: list[ElectionToSeatOut]}),
+    operation_id="inspection_board_elections_to_seat",
+)
+def elections_to_seat(request: HttpRequest, board_id: int = IdPath) -> Any:
+    """The villages' board-member elections, adopted and recognised by the commune Fatherland
+    Front (Law 10/2022 Art. 15(5), 21(2)), decided within the board's term and not yet seated
+    (constant queries, whatever their number)."""
+    board = _seating_board(request, board_id)
+    pending = selectors.board_elections_to_seat(board.commune, board)
+    return [election_to_seat_out(e.matter_village, e.decided_on) for e in pending]
+
+
+@router.get(
+    "/inspection-boards/{board_id}/elections-to-seat/{matter_village_id}",
+    response=with_errors({200: ElectionToSeatDetailOut}),
+    operation_id="inspection_board_election_to_seat",
+)
+def election_to_seat(
+    request: HttpRequest, board_id: int = IdPath, matter_village_id: int = IdPath
+) -> Any:
+    """One election awaiting its seats: the candidates elected, best first, each with the
+    village's residents bearing that name — the ``candidate_id`` and ``resident_id`` to post to
+    ``members/from-election``. 404 when it does not await its seats on this board."""
+    board = _seating_board(request, board_id)
+    pending = selectors.board_elections_to_seat(board.commune, board)
+    found = next((e for e in pending if e.matter_village.pk == matter_village_id), None)
+    if found is None:
+        raise NotFound(_("Not found."), code="not_found")
+    mv = found.matter_village
+    election = decisions.board_election(mv)
+    namesakes = selectors.namesakes(mv.village_id, [o.label for o in election.elected])
+    return {
+        **election_to_seat_out(mv, found.decided_on),
+        "term_ends_on": board.term_ends_on,
+        "elected": [
+            {
+                "candidate_id": o.pk,
+                "name": o.label,
+                "namesakes": [
+                    {
+                        "resident_id": r.pk,
+                        "full_name": r.full_name,
+                        "household_code": r.household.code,
+                    }
+                    for r in namesakes.get(o.label, [])
+                ],
+            }  # fmt: skip
+            for o in election.elected
+        ],
+    }
+
+
+@router.post(
+    "/inspection-boards/{board_id}/members/from-election",
+    response=with_errors({201: list[InspectionMemberOut]}),
+    operation_id="inspection_members_seat_from_election",
+)
+def inspection_members_seat_from_election(
+    request: HttpRequest, payload: SeatFromElectionIn, board_id: int = IdPath
+) -> Any:
+    """Seat on the board the candidates a village elected, once the commune Fatherland Front
+    recognised the election (Law 10/2022 Art. 15(5), 21(2), 36): each seat dated the decision
+    day and ending with the board's term. 422 with field errors (``matter_village``: not
+    recognised, not adopted, another commune, already seated; ``board``: its term ended;
+    ``resident_<candidate_id>``: not of the village, the same person twice, not eligible);
+    403 without the right in the commune; 404 for another commune's board."""
+    actor = actor_of(request)
+    board = _seating_board(request, board_id)
+    residents: dict[int, int] = {}
+    for seat in payload.seats:
+        if seat.candidate_id in residents:
+            raise ValidationFailed(
+                _("Please correct the errors below."), code="invalid",
+                fields={"seats": [_("Each elected candidate once.")]},
+            )  # fmt: skip
+        residents[seat.candidate_id] = seat.resident_id
+    members = services.inspection_members_seat_from_election(
+        actor=actor, commune=board.commune, board=board,
+        matter_village=payload.matter_village_id, residents=residents,
+    )  # fmt: skip
+    return 201, [inspection_member_out(m) for m in members]

@@ -3,7 +3,10 @@ the board's head and deputies, vacancies and by-elections, and recognises the bo
 (Law 10/2022 Art. 36–37, 40(2); Decree 59/2023 Art. 13).
 
 A member is chosen among the residents of one village at a time (``?village=<id>``), so the
-page never lists a whole commune's residents.
+page never lists a whole commune's residents. The villages' recognised board-member elections
+not yet seated are listed; ``?election=<id>`` opens one's form, where the Front (or the chair
+entering the Front's decision) identifies the resident behind each elected name and seats them
+all (Law 10/2022 Art. 15(5), 21(2), 36).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from django.utils.translation import gettext_lazy
 
 from danchu.accounts.permissions import Action, can, require
 from danchu.core.errors import ApplicationError
+from danchu.core.text import fold_vi
+from danchu.decisions import selectors as decisions
 from danchu.decisions.models import Matter
 from danchu.decisions.rules import MatterType
 from danchu.oversight import selectors, services
@@ -71,6 +76,44 @@ class LeaveForm(forms.Form):
 class RecogniseForm(forms.Form):
     recognised_on = forms.DateField(label=gettext_lazy("Recognised by the Front on"))
     reference = forms.CharField(label=gettext_lazy("Recognition document"), max_length=200)
+
+
+class SeatForm(forms.Form):
+    """One choice per elected candidate: the resident of the election's village the Front
+    identifies as that person (candidates are names). Residents bearing the candidate's name
+    come first, preselected when only one does."""
+
+    def __init__(
+        self, data: Any, election: decisions.BoardElection | None, residents: list[Resident]
+    ) -> None:
+        super().__init__(data)
+        labels = [(r, f"{r.full_name} — {_born(r)}{r.household.code}") for r in residents]
+        for option in election.elected if election else []:
+            folded = fold_vi(option.label)
+            same = [(r.pk, text) for r, text in labels if fold_vi(r.full_name) == folded]
+            others = [(r.pk, text) for r, text in labels if fold_vi(r.full_name) != folded]
+            choices: list[Any] = [("", "—")]
+            if same:
+                choices.append((_("Same name as the candidate"), same))
+            if others:
+                choices.append((_("Other residents of the village"), others))
+            self.fields[f"resident_{option.pk}"] = forms.TypedChoiceField(
+                label=_("Resident elected as %(name)s") % {"name": option.label},
+                choices=choices, coerce=int, initial=same[0][0] if len(same) == 1 else None,
+            )  # fmt: skip
+
+    def residents(self) -> dict[int, int]:
+        return {
+            int(name.removeprefix("resident_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("resident_")
+        }
+
+
+def _born(resident: Resident) -> str:
+    if resident.date_of_birth is None:
+        return ""
+    return _("born %(year)s") % {"year": resident.date_of_birth.year} + " — "
 
 
 def _forms(
@@ -125,20 +168,61 @@ def _calls(
     }
 
 
+def _election(
+    request: HttpRequest, pending: list[selectors.ElectionToSeat]
+) -> tuple[decisions.BoardElection | None, list[Resident]]:
+    """The election chosen with ``?election=<id>`` among those awaiting their seats, its
+    elected candidates and its village's residents (one query for the residents)."""
+    chosen = request.GET.get("election", "")
+    found = next((e for e in pending if str(e.matter_village.pk) == chosen), None)
+    if found is None:
+        return None, []
+    residents = list(
+        Resident.objects.filter(household__village_id=found.matter_village.village_id)
+        .select_related("household")
+        .order_by("full_name", "id")
+    )
+    return decisions.board_election(found.matter_village), residents
+
+
 @backoffice_view
 def inspection_board(request: HttpRequest, code: str) -> HttpResponse:
-    """The current board, its members and the Front's forms."""
+    """The current board, its members, the elections awaiting their seats and the forms."""
     commune = commune_for(request, code, Action.BOARD_VIEW)
     board = selectors.inspection_board_current(commune)
     villages = Village.objects.filter(commune=commune, is_active=True).order_by("name", "id")
     village_id = request.GET.get("village", "")
     village = villages.filter(pk=village_id).first() if village_id.isdigit() else None
     may_manage = can(request.user, Action.BOARD_MANAGE, commune)
+    may_seat = services.may_seat(request.user, commune)
+    pending = selectors.board_elections_to_seat(commune, board) if may_seat else []
+    election, residents = _election(request, pending)
     posted = request.method == "POST"
     name = request.POST.get("form", "") if posted else ""
     built = _forms(None, board, village)
+    seat_form = SeatForm(None, election, residents)
     status = 200
-    if posted:
+    if posted and name == "seat":
+        if not may_seat:
+            require(request.user, Action.BOARD_MANAGE, commune)
+        status = 400
+        if election is None:
+            seat_form.add_error(None, _("Choose a recognised election awaiting its seats."))
+        else:
+            seat_form = SeatForm(request.POST, election, residents)
+            if seat_form.is_valid():
+                try:
+                    services.inspection_members_seat_from_election(
+                        actor=request.user, commune=commune, board=board,
+                        matter_village=election.matter_village,
+                        residents=seat_form.residents(),
+                    )  # fmt: skip
+                except ApplicationError as error:
+                    add_application_error(seat_form, error)
+                else:
+                    messages.success(request, _("The elected members are seated."))
+                    return redirect(request.path)
+    elif posted:
         require(request.user, Action.BOARD_MANAGE, commune)
         status = 400
         calls = _calls(commune, board, village)
@@ -156,7 +240,11 @@ def inspection_board(request: HttpRequest, code: str) -> HttpResponse:
                     messages.success(request, _("Saved."))
                     return redirect(request.get_full_path())
     members = (
-        list(board.members.select_related("village").order_by("village__name", "id"))
+        list(
+            board.members.select_related("village", "election_matter").order_by(
+                "village__name", "id"
+            )
+        )
         if board
         else []
     )
@@ -167,6 +255,10 @@ def inspection_board(request: HttpRequest, code: str) -> HttpResponse:
         "villages": villages,
         "village": village,
         "may_manage": may_manage,
+        "may_seat": may_seat,
+        "pending": pending,
+        "election": election,
+        "seat_form": seat_form,
         "forms": built,
         "today": timezone.localdate(),
     }

@@ -17,6 +17,8 @@ Every row carries its commune key (``commune``) for sharding and permission scop
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -129,6 +131,12 @@ class InspectionBoardMember(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def term_ends_on(self) -> date:
+        """Law 10/2022 Art. 36(2): the seat ends with the board's term (the village heads'),
+        whenever the member was elected; a member of an ended board sits on no board."""
+        return self.board.term_ends_on
 
 
 class SupervisedWork(models.Model):

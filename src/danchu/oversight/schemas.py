@@ -13,11 +13,22 @@ from ninja import Field, Schema
 
 from danchu.disclosure.schemas import ANSWER_PATTERN, IsoDate
 from danchu.oversight import services
-from danchu.oversight.models import Inspection, Recommendation, SupervisedWork
+from danchu.oversight.models import (
+    Inspection,
+    InspectionBoardMember,
+    Recommendation,
+    SupervisedWork,
+)
 from danchu.oversight.selectors import Counts
 from danchu.territory.schemas import _Input
 
 __all__ = [
+    "ElectionToSeatDetailOut",
+    "ElectionToSeatOut",
+    "InspectionMemberOut",
+    "SeatFromElectionIn",
+    "election_to_seat_out",
+    "inspection_member_out",
     "RecommendationAnswerIn",
     "CloseIn",
     "OversightFiguresOut",
@@ -57,6 +68,88 @@ class RecommendationAnswerIn(_Input):
 class CloseIn(_Input):
     follow_up: str = Field(..., min_length=1, max_length=services.LONG_MAX, pattern=ANSWER_PATTERN)
     closed_on: IsoDate
+
+
+Pk = Field(..., ge=1, le=2**31 - 1)
+
+
+class ElectedSeatIn(_Input):
+    candidate_id: int = Pk
+    resident_id: int = Pk
+
+
+class SeatFromElectionIn(_Input):
+    matter_village_id: int = Field(
+        ..., ge=1, le=2**31 - 1,
+        description="The village's recognised board-member election (a matter village).",
+    )  # fmt: skip
+    seats: list[ElectedSeatIn] = Field(
+        ..., max_length=100,
+        description="For each elected candidate, the resident of the village who is that person.",
+    )  # fmt: skip
+
+
+class ElectionToSeatOut(Schema):
+    matter_village_id: int
+    matter_id: int
+    title: str
+    village_id: int
+    village_name: str
+    decided_on: date | None = Field(description="The meeting, or the ballot's deadline.")
+    recognised_on: date | None = Field(description="The commune Fatherland Front's recognition.")
+
+
+class NamesakeOut(Schema):
+    resident_id: int
+    full_name: str
+    household_code: str
+
+
+class ElectedOut(Schema):
+    candidate_id: int
+    name: str
+    namesakes: list[NamesakeOut] = Field(
+        description="The village's residents bearing the candidate's name (diacritics ignored)."
+    )
+
+
+class ElectionToSeatDetailOut(ElectionToSeatOut):
+    term_ends_on: date = Field(description="The seats end with the board's term (Art. 36(2)).")
+    elected: list[ElectedOut] = Field(description="Best first.")
+
+
+def election_to_seat_out(mv: Any, decided_on: date | None) -> dict[str, Any]:
+    return {
+        "matter_village_id": mv.pk, "matter_id": mv.matter_id, "title": mv.matter.title,
+        "village_id": mv.village_id, "village_name": mv.village.name, "decided_on": decided_on,
+        "recognised_on": mv.recognition_on,
+    }  # fmt: skip
+
+
+class InspectionMemberOut(Schema):
+    id: int
+    board_id: int
+    full_name: str
+    village_id: int
+    resident_id: int
+    position: str
+    elected_on: date
+    election_matter_id: int | None
+    front_recognised_on: date | None
+    by_election: bool
+    left_on: date | None
+    term_ends_on: date = Field(description="The seat ends with the board's term (Art. 36(2)).")
+
+
+def inspection_member_out(member: InspectionBoardMember) -> dict[str, Any]:
+    return {
+        "id": member.pk, "board_id": member.board_id, "full_name": member.full_name,
+        "village_id": member.village_id, "resident_id": member.resident_id,
+        "position": member.position, "elected_on": member.elected_on,
+        "election_matter_id": member.election_matter_id,
+        "front_recognised_on": member.front_recognised_on, "by_election": member.by_election,
+        "left_on": member.left_on, "term_ends_on": member.term_ends_on,
+    }  # fmt: skip
 
 
 class SourceOut(Schema):

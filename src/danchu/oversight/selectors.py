@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from danchu.accounts.permissions import Action, get_for_actor, restrict
+from danchu.core.text import fold_vi
+from danchu.decisions import selectors as decisions
 from danchu.oversight.models import (
     Concern,
     Inspection,
@@ -27,13 +29,17 @@ from danchu.oversight.models import (
     SupervisedWork,
     SupervisionBoardMember,
 )
-from danchu.territory.models import AdministrativeUnit, Village
+from danchu.territory.models import AdministrativeUnit, Resident, Village
 
 __all__ = [
     "Counts",
+    "ElectionToSeat",
     "OversightFigures",
+    "board_elections_to_seat",
     "concern_list",
     "inspection_board_current",
+    "inspection_members_sitting",
+    "namesakes",
     "oversight_figures",
     "public_recommendations",
     "public_work",
@@ -114,6 +120,68 @@ def inspection_board_current(
         .prefetch_related(Prefetch("members", queryset=sitting))
         .first()
     )
+
+
+def inspection_members_sitting(
+    commune: AdministrativeUnit, on: date | None = None
+) -> QuerySet[InspectionBoardMember]:
+    """The members sitting on ``on`` (today by default): elected by then and not yet left, on
+    the board whose term covers the day. A seat ends with its board's term (Law 10/2022
+    Art. 36(2)): a member of an ended board is not counted on the next one."""
+    on = on or timezone.localdate()
+    return InspectionBoardMember.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=on),
+        commune=commune, elected_on__lte=on, board__term_starts_on__lte=on,
+        board__term_ends_on__gt=on,
+    )  # fmt: skip
+
+
+@dataclass
+class ElectionToSeat:
+    """A village's recognised board-member election not yet seated on the board."""
+
+    matter_village: Any
+    decided_on: date | None
+
+    @property
+    def recognised_on(self) -> date | None:
+        return self.matter_village.recognition_on  # type: ignore[no-any-return]
+
+
+def board_elections_to_seat(
+    commune: AdministrativeUnit, board: InspectionBoard | None
+) -> list[ElectionToSeat]:
+    """The commune's board-member elections that the community adopted and the Front recognised
+    (Law 10/2022 Art. 15(5), 21(2)) whose members nobody seated yet — decided within the
+    board's term when there is a board (an older term's election cannot seat anyone on it).
+    One query, whatever the number of elections."""
+    seated = InspectionBoardMember.objects.filter(
+        election_matter_id=OuterRef("matter_id"), village_id=OuterRef("village_id")
+    )
+    rows = decisions.board_elections_recognised(commune).exclude(Exists(seated))
+    found = [ElectionToSeat(mv, decisions.decision_day(mv)) for mv in rows]
+    if board is None:
+        return found
+    return [
+        e
+        for e in found
+        if e.decided_on is not None and board.term_starts_on <= e.decided_on < board.term_ends_on
+    ]
+
+
+def namesakes(village_id: int, names: list[str]) -> dict[str, list[Resident]]:
+    """For each name, the village's residents bearing it, diacritics and case ignored (the
+    folded name), in one query: candidates are names, the Front tells who they are."""
+    folded = {fold_vi(name): name for name in names}
+    found: dict[str, list[Resident]] = {name: [] for name in names}
+    rows = (
+        Resident.objects.filter(household__village_id=village_id, name_folded__in=list(folded))
+        .select_related("household")
+        .order_by("full_name", "id")
+    )
+    for resident in rows:
+        found[folded[resident.name_folded]].append(resident)
+    return found
 
 
 def work_list(*, actor: Any, commune: AdministrativeUnit) -> QuerySet[SupervisedWork]:

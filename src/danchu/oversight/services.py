@@ -8,7 +8,7 @@ notification outbox (:func:`recommendations_sweep`, run daily by ``danchu oversi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,13 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danchu.accounts.models import Role, RoleAssignment
-from danchu.accounts.permissions import Action, require
+from danchu.accounts.permissions import Action, can, require
 from danchu.core import audit
-from danchu.core.errors import ApplicationError, ValidationFailed, WrongState
+from danchu.core.errors import ApplicationError, NotFound, ValidationFailed, WrongState
 from danchu.core.text import fold_vi
 from danchu.core.validation import FieldErrors, acting_person, clean_text
+from danchu.decisions import selectors as decisions
+from danchu.decisions.models import MatterVillage
+from danchu.decisions.rules import MatterType
 from danchu.notifications.services import notify
-from danchu.oversight import rules
+from danchu.oversight import rules, selectors
 from danchu.oversight.models import (
     BoardKind,
     BoardPlan,
@@ -58,6 +61,9 @@ __all__ = [
     "inspection_member_elect",
     "inspection_member_leave",
     "inspection_member_position_set",
+    "inspection_members_seat_from_election",
+    "may_seat",
+    "require_seater",
     "inspection_photo_add",
     "inspection_plan",
     "inspection_record",
@@ -165,6 +171,30 @@ def inspection_member_elect(
     """Record a village's election of a member (Art. 36(1)) — or a by-election (Art. 36(2))."""
     board = InspectionBoard.objects.select_for_update().get(pk=board.pk)
     require(actor, Action.BOARD_MANAGE, board)
+    member = _seat(
+        board=board, resident=resident, village=village, elected_on=elected_on,
+        election_matter=election_matter, by_election=by_election,
+    )  # fmt: skip
+    audit.record(
+        actor=acting_person(actor), action="oversight.inspection_member.elect", obj=member,
+        commune_id=board.commune_id,
+        after={"board": board.pk, "village": village.pk, "by_election": by_election},
+    )  # fmt: skip
+    return member
+
+
+def _seat(
+    *,
+    board: InspectionBoard,
+    resident: Resident,
+    village: Village,
+    elected_on: date,
+    election_matter: Any = None,
+    by_election: bool = False,
+    front_recognised_on: date | None = None,
+) -> InspectionBoardMember:
+    """A seat on the locked ``board`` once the eligibility and size rules allow it (the caller
+    checked the right and records the audit entry)."""
     errors = FieldErrors()
     if village.commune_id != board.commune_id or not village.is_active:
         errors.add("village", _("Choose an active village of this commune."))
@@ -207,18 +237,13 @@ def inspection_member_elect(
         raise _refuse(
             "village", _("A commune with fewer than five villages elects at most five members.")
         )
-    member = InspectionBoardMember.objects.create(
+    if front_recognised_on is None and by_election and board.recognised_on:
+        front_recognised_on = elected_on
+    return InspectionBoardMember.objects.create(
         commune_id=board.commune_id, board=board, village=village, resident=resident,
         full_name=resident.full_name, elected_on=elected_on, election_matter=election_matter,
-        by_election=by_election,
-        front_recognised_on=elected_on if by_election and board.recognised_on else None,
+        by_election=by_election, front_recognised_on=front_recognised_on,
     )  # fmt: skip
-    audit.record(
-        actor=acting_person(actor), action="oversight.inspection_member.elect", obj=member,
-        commune_id=board.commune_id,
-        after={"board": board.pk, "village": village.pk, "by_election": by_election},
-    )  # fmt: skip
-    return member
 
 
 @transaction.atomic
@@ -274,9 +299,10 @@ def inspection_board_recognise(
     board.recognised_on = recognised_on
     board.recognition_reference = reference
     board.save(update_fields=["recognised_on", "recognition_reference"])
-    InspectionBoardMember.objects.filter(pk__in=[m.pk for m in sitting]).update(
-        front_recognised_on=recognised_on
-    )
+    # A member seated from the village's recognised election keeps that recognition's day.
+    InspectionBoardMember.objects.filter(
+        pk__in=[m.pk for m in sitting], front_recognised_on__isnull=True
+    ).update(front_recognised_on=recognised_on)
     audit.record(
         actor=acting_person(actor), action="oversight.inspection_board.recognise", obj=board,
         commune_id=board.commune_id,
@@ -313,6 +339,168 @@ def inspection_member_leave(
         after={"left_on": left_on, "by_election_required": member.by_election_required},
     )  # fmt: skip
     return member
+
+
+def may_seat(actor: Any, commune: AdministrativeUnit) -> bool:
+    """The commune Fatherland Front seats the members whose election it recognised (Law 10/2022
+    Art. 21(2), 40(2)(a)); the commune chair too, who enters the Front's decisions where the
+    Front has no account — as ``decisions.recognition`` lets the chair recognise them."""
+    return can(actor, Action.BOARD_MANAGE, commune) or can(
+        actor, Action.MATTER_COMMUNE_WIDE, commune
+    )
+
+
+def require_seater(actor: Any, commune: AdministrativeUnit) -> None:
+    """:func:`may_seat`, or 404 for another commune, 403 in one's own without either right."""
+    if not may_seat(actor, commune):
+        require(actor, Action.BOARD_MANAGE, commune)
+
+
+# The seat's rules answer on the village's or the day's field; from an election they are the
+# election's (the candidate's own field for the person).
+_ELECTION_FIELDS = {"elected_on": "matter_village", "village": "matter_village"}
+
+
+def _vacancy_left(board: InspectionBoard, village_id: int, elected_on: date) -> bool:
+    """A seat of the village fell vacant on or before the election with six months or more of
+    the term left and awaits its by-election (Law 10/2022 Art. 36(2))."""
+    return board.members.filter(
+        village_id=village_id, by_election_required=True, left_on__lte=elected_on
+    ).exists()
+
+
+@transaction.atomic
+def inspection_members_seat_from_election(
+    *,
+    actor: Any,
+    commune: AdministrativeUnit,
+    board: InspectionBoard | None,
+    matter_village: Any,
+    residents: Mapping[int, int],
+) -> list[InspectionBoardMember]:
+    """Seat on ``board`` the candidates a village elected at its community meeting (Law 10/2022
+    Art. 15(5), 36(1)) once the commune Fatherland Front recognised the decision (Art. 21(2)).
+
+    ``residents`` maps each elected candidate (the matter's option id) to the resident of the
+    village the Front identifies as that person: candidates are names only. Each seat is dated
+    the decision day, cites the matter, carries the recognition day and ends with the board's
+    term (Art. 36(2)); it is a by-election when the term had started before the election day
+    and a seat of the village awaits one. All of the election's seats, or none.
+    """
+    require_seater(actor, commune)
+    if board is None:
+        raise _refuse(
+            "board", _("Open the board's term first: there is no board to seat them on."),
+            "no_board",
+        )  # fmt: skip
+    if board.commune_id != commune.pk:
+        raise NotFound(_("Not found."), code="not_found")
+    board = InspectionBoard.objects.select_for_update().get(pk=board.pk)
+    if board.term_ends_on <= timezone.localdate():
+        # Art. 36(2): the seats end with the board's term.
+        raise _refuse(
+            "board",
+            _("This board's term ended on %(day)s.") % {"day": f"{board.term_ends_on:%d/%m/%Y}"},
+            "board_ended",
+        )
+    mv = (
+        MatterVillage.objects.select_related("matter", "village", "commune")
+        .filter(pk=getattr(matter_village, "pk", matter_village))
+        .first()
+    )
+    if (
+        mv is None
+        or mv.commune_id != commune.pk
+        or mv.matter.matter_type != MatterType.BOARD_MEMBERS
+    ):
+        raise _refuse(
+            "matter_village", _("Choose a board-member election of this commune."),
+            "not_board_election",
+        )  # fmt: skip
+    if mv.recognition != MatterVillage.Recognition.RECOGNISED:
+        # Law 10/2022 Art. 21(2): clause 5 takes effect from the commune Front's recognition.
+        raise _refuse(
+            "matter_village",
+            _("The commune Fatherland Front has not recognised this election."),
+            "not_recognised",
+        )
+    election = decisions.board_election(mv)
+    if mv.adopted is not True or not election.elected or election.decided_on is None:
+        # Law 10/2022 Art. 21(1): only a candidate approved by more than half of all households.
+        raise _refuse(
+            "matter_village", _("This vote elected nobody: there is no one to seat."),
+            "not_adopted",
+        )  # fmt: skip
+    seated = InspectionBoardMember.objects.filter(
+        election_matter_id=mv.matter_id, village_id=mv.village_id
+    )
+    if seated.exists():
+        raise _refuse(
+            "matter_village", _("The members this vote elected are already seated."),
+            "already_seated",
+        )  # fmt: skip
+    chosen = _residents_of_election(mv, election.elected, residents)
+    elected_on = election.decided_on
+    members = []
+    for option in election.elected:
+        resident = chosen[option.pk]
+        by_election = board.term_starts_on < elected_on and _vacancy_left(
+            board, mv.village_id, elected_on
+        )
+        try:
+            member = _seat(
+                board=board, resident=resident, village=mv.village, elected_on=elected_on,
+                election_matter=mv.matter, by_election=by_election,
+                front_recognised_on=election.recognised_on,
+            )  # fmt: skip
+        except ValidationFailed as error:
+            fields = {
+                _ELECTION_FIELDS.get(name, f"resident_{option.pk}"): messages
+                for name, messages in error.fields.items()
+            }
+            raise ValidationFailed(error.message, code=error.code, fields=fields) from error
+        audit.record(
+            actor=acting_person(actor), action="oversight.inspection_member.seat_from_election",
+            obj=member, commune_id=board.commune_id,
+            after={"board": board.pk, "matter": mv.matter_id, "matter_village": mv.pk,
+                   "candidate": option.pk, "resident": resident.pk, "elected_on": elected_on,
+                   "front_recognised_on": election.recognised_on, "by_election": by_election,
+                   "term_ends_on": board.term_ends_on,
+                   "article": "Luật 10/2022 Điều 15(5), 21(2), 36"},
+        )  # fmt: skip
+        members.append(member)
+    return members
+
+
+def _residents_of_election(
+    mv: Any, elected: Sequence[Any], residents: Mapping[int, int]
+) -> dict[int, Resident]:
+    """The resident the Front identified for each elected candidate: one of the village's
+    residents (Law 10/2022 Art. 37: elected by their own village), a different one each."""
+    errors = FieldErrors()
+    wanted = {option.pk for option in elected}
+    if set(residents) - wanted:
+        errors.add("residents", _("Only the candidates this vote elected can be seated."))
+    ids = [v for v in residents.values() if isinstance(v, int) and not isinstance(v, bool)]
+    found = {
+        r.pk: r
+        for r in Resident.objects.filter(pk__in=ids, household__village_id=mv.village_id)
+        .select_related("household")
+    }  # fmt: skip
+    chosen: dict[int, Resident] = {}
+    for option in elected:
+        name = f"resident_{option.pk}"
+        resident = found.get(residents.get(option.pk))  # type: ignore[arg-type]
+        if residents.get(option.pk) is None:
+            errors.add(name, _("Choose the resident elected as %(name)s.") % {"name": option.label})
+        elif resident is None:
+            errors.add(name, _("Choose a resident of %(village)s.") % {"village": mv.village.name})
+        elif any(r.pk == resident.pk for r in chosen.values()):
+            errors.add(name, _("Each elected candidate is a different person."))
+        else:
+            chosen[option.pk] = resident
+    errors.raise_if_any()
+    return chosen
 
 
 # --- Supervised works ------------------------------------------------------------------------
@@ -801,7 +989,9 @@ def _board_size(
     )  # fmt: skip
     if board is None:
         return None
-    return board.members.filter(left_on__isnull=True).count()
+    # Decree 59 Art. 12(3): the members sitting on the day (an ended board's sit on no board).
+    sitting = selectors.inspection_members_sitting(AdministrativeUnit(pk=commune_id), on)
+    return sitting.filter(board=board).count()
 
 
 def _tell(event_key: str, users: list[Any], commune_id: int, title: str, body: str) -> None:
