@@ -325,6 +325,49 @@ def _wait_ready(server: subprocess.Popen[bytes], port: int, log: Path) -> None:
     sys.exit("gunicorn did not answer within 60 s")
 
 
+# --- where the CPU goes (Linux) ---------------------------------------------------------------
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process, from /proc; 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _cpu(server_pid: int) -> tuple[float, float, float]:
+    """CPU seconds so far of the server's workers, of every PostgreSQL process, and of this
+    process (the load generator's threads): where a request's CPU goes."""
+    try:
+        children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    except OSError:
+        children = []
+    workers = sum(_proc_cpu(int(pid)) for pid in children)
+    postgres = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    postgres += _proc_cpu(int(entry.name))
+            except OSError:
+                continue
+    return workers, postgres, time.process_time()
+
+
+def _cpu_per_request(before: tuple[float, ...], after: tuple[float, ...], n: int) -> str:
+    if not n or not Path("/proc").is_dir():
+        return "n/a"
+    parts = [(b - a) / n * 1000 for a, b in zip(before, after, strict=True)]
+    return (
+        f"workers {parts[0]:.2f} + postgres {parts[1]:.2f} + load generator {parts[2]:.2f} "
+        f"= {sum(parts):.2f} ms"
+    )
+
+
 # --- load -------------------------------------------------------------------------------------
 
 
@@ -585,6 +628,7 @@ def main() -> int:
             for rep in range(args.repeat)
             for i, level in enumerate(levels)
         }
+        warm_up = _new_round(bench, len(rounds) + 1)
         vendor = connection.vendor
         if args.in_process:
             _in_process(bench, _new_round(bench, len(rounds)))
@@ -597,7 +641,7 @@ def main() -> int:
         log = work / "gunicorn.log"
         server = _start_server(env, port, log, args.workers, args.threads)
         _wait_ready(server, port, log)
-        status = _run(port, bench, rounds, levels, args)
+        status = _run(server.pid, port, bench, rounds, warm_up, levels, args)
         if log.exists() and log.stat().st_size and status:
             print(f"gunicorn log (tail):\n{log.read_text()[-2000:]}", file=sys.stderr)
         return status
@@ -614,9 +658,11 @@ def main() -> int:
 
 
 def _run(
+    server_pid: int,
     port: int,
     bench: Village,
     rounds: dict[tuple[int, int], Round],
+    warm_up: Round,
     levels: list[int],
     args: argparse.Namespace,
 ) -> int:
@@ -634,15 +680,22 @@ def _run(
         f"GET {FLOOR} for {args.duration:g} s before and after"
     )
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} before the run")
-    _floor(port, 8, 1.0)  # warm-up, not counted
+    # Warm-up, not counted: the floor, and a round of votes on a matter of its own, so that
+    # each worker has opened its database connection, prepared its statements and loaded
+    # what the vote path loads lazily before either is measured.
+    _floor(port, 8, 1.0)
+    _votes(port, warm_up, bench.tokens, args.submissions, max(levels), seed=-1)
     failed = False
     results: dict[int, list[tuple[float, float, float]]] = {level: [] for level in levels}
     for rep in range(args.repeat):
         for level in levels:
+            cpu = [_cpu(server_pid)]
             before = _floor(port, level, args.duration)
+            cpu.append(_cpu(server_pid))
             votes = _votes(
                 port, rounds[(rep, level)], bench.tokens, args.submissions, level, seed=rep
             )
+            cpu.append(_cpu(server_pid))
             after = _floor(port, level, args.duration)
             check = _verify(rounds[(rep, level)], votes.accepted)
             connections.close_all()  # do not hold the SQLite file between rounds
@@ -656,6 +709,10 @@ def _run(
                 f"{answers}), floor {after.rate:7.1f} req/s → {ratio:.1%}; "
                 f"Vote rows {check.votes} for {len(votes.accepted)} households answered, "
                 f"duplicates {check.duplicates}, conflicts {check.conflicts}"
+            )
+            print(
+                f"    CPU per request: floor {_cpu_per_request(cpu[0], cpu[1], before.requests)}; "
+                f"vote {_cpu_per_request(cpu[1], cpu[2], votes.requests)}"
             )
             bad_floor = before.unexpected + after.unexpected + before.statuses[409]
             if (

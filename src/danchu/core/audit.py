@@ -82,7 +82,7 @@ def _append_in_database(entry: AuditEntry) -> None:
 class Pending:
     """PostgreSQL: an entry for an object that the same statement writes, whose id the
     statement returns (quality bar P7: the online vote's insert or update and its entry in one
-    statement, committed in the same round trip). :meth:`call` is the append function's call
+    statement, which commits on its own). :meth:`call` is the append function's call
     for that statement, with the object's id taken from the SQL expression ``id_sql``;
     :meth:`params` its parameters; :meth:`saved` completes the entry from the returned row.
 
@@ -109,8 +109,9 @@ class Pending:
         return [*values, _content(entry)]
 
     def saved(self, entry_id: int, object_id: Any, prev_hash: str, entry_hash: str) -> AuditEntry:
-        """The entry as written (the transaction is committed already: ``post_save``'s
-        receivers run after it — the roll-ups ignore the online vote's actions)."""
+        """The entry as written. Its statement has committed already, so ``post_save``'s
+        receivers run after the commit, each in its own transaction (the roll-ups ignore the
+        online vote's actions)."""
         entry = self.entry
         entry.pk, entry.object_id = entry_id, str(object_id)
         entry.prev_hash, entry.entry_hash = prev_hash, entry_hash

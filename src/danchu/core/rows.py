@@ -26,8 +26,6 @@ __all__ = [
     "Insert",
     "adapt_date",
     "adapt_datetime",
-    "can_commit_with_last_statement",
-    "commit_with_last_statement",
     "prepared_cursor",
 ]
 
@@ -55,56 +53,6 @@ def prepared_cursor() -> Any:
         return conn.cursor()
     with conn.wrap_database_errors:
         return conn._prepare_cursor(ServerBindingCursor(raw))  # type: ignore[attr-defined,call-arg]
-
-
-def can_commit_with_last_statement() -> bool:
-    """Whether :func:`commit_with_last_statement` may run here: PostgreSQL with prepared
-    statements and pipeline mode, inside the outermost atomic block only (no savepoint, no
-    enclosing block: a test's transaction, or a caller's, must keep its own commit), in an
-    open, healthy transaction."""
-    conn = _default()
-    if conn.vendor != "postgresql" or conn.connection is None:
-        return False
-    if len(conn.atomic_blocks) != 1 or conn.savepoint_ids or conn.needs_rollback:
-        return False
-    raw = conn.connection
-    if raw.prepare_threshold is None or raw._pipeline is not None:
-        return False
-    import psycopg
-
-    if not psycopg.Pipeline.is_supported():
-        return False
-    return raw.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
-
-
-def commit_with_last_statement(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
-    """Run ``sql`` (prepared) and the transaction's COMMIT in one round trip (PostgreSQL's
-    pipeline mode); return the statement's first row, or None.
-
-    Quality bar P7: the online vote's write, its audit entry and the commit were three round
-    trips. Call it only where :func:`can_commit_with_last_statement` says so, as the **last**
-    statement of the outermost atomic block: the transaction is committed here, so the
-    block's own commit finds nothing left to do (psycopg skips a COMMIT when no transaction
-    is open), and anything the block ran after this would run in a new transaction. If the
-    statement fails, the COMMIT is not run (the pipeline is aborted), the error is raised
-    and the atomic block rolls the transaction back as usual.
-    """
-    conn = _default()
-    raw = conn.connection
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    # Django's wrapper: the statement is logged (and counted by the tests) like the others.
-    cursor = conn._prepare_cursor(ServerBindingCursor(raw))  # type: ignore[call-arg]
-    commit: Any = ServerBindingCursor(raw)  # type: ignore[call-arg]
-    try:
-        with conn.wrap_database_errors:
-            with raw.pipeline():
-                cursor.execute(sql, params)
-                commit.execute("COMMIT", prepare=False)
-            return cursor.fetchone()  # type: ignore[no-any-return]
-    finally:
-        commit.close()
-        cursor.close()
 
 
 def _default() -> Any:

@@ -1,0 +1,222 @@
+"""PostgreSQL: the API's online vote without a transaction of its own (quality bar P7;
+``services._vote_unlocked_by_id``): an unlocked read, the checks, then one statement that
+re-checks the village under its lock, writes the vote and appends its audit entry.
+
+These tests run outside a test transaction (``transaction=True``): inside one, or inside any
+caller's atomic block, the vote takes the locked path.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import DatabaseError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+
+from danchu.core import audit
+from danchu.core.audit import verify_chain
+from danchu.core.errors import ApplicationError
+from danchu.core.models import AuditEntry
+from danchu.decisions import services
+from danchu.decisions.models import Matter, MatterVillage, Vote, VoteConflict
+from danchu.decisions.tests.factories import households_of, make_village, option, representative
+from danchu.decisions.tests.test_vote_queries import _online_matter
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's vote path"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def _cast(user, mv, matter, kind):
+    with CaptureQueriesContext(connection) as ctx:
+        _mv, vote = services.vote_cast_by_id(
+            actor=user, matter_village_id=mv.pk, option_id=option(matter, kind).pk
+        )
+    return vote, [q["sql"] for q in ctx.captured_queries]
+
+
+def _guarded(statements):
+    # Statements bound on the server are logged as "QUERY = '…' - PARAMS = …".
+    return [sql for sql in statements if "WITH g AS (" in sql]
+
+
+def test_a_vote_and_its_change_are_one_statement_each_with_their_entry(commune, official):
+    village = make_village(commune, households=4)
+    matter, mv = _online_matter(official, village)
+    user = representative(households_of(village)[0])
+
+    first, statements = _cast(user, mv, matter, "approve")
+    assert len(_guarded(statements)) == 1, statements
+    # No transaction of its own: no BEGIN, no lock-taking read, no other write.
+    assert not any(sql in ("BEGIN", "COMMIT") for sql in statements), statements
+    assert not any("FOR SHARE" in sql and "WITH g" not in sql for sql in statements)
+    assert not any("INSERT INTO" in sql and "WITH g" not in sql for sql in statements)
+    changed, statements = _cast(user, mv, matter, "reject")
+    assert len(_guarded(statements)) == 1, statements
+
+    assert changed.pk == first.pk
+    assert Vote.objects.get(matter=matter).option == option(matter, "reject")
+    entries = list(AuditEntry.objects.filter(object_type="decisions.vote").order_by("id"))
+    assert [e.action for e in entries] == ["decisions.vote.cast", "decisions.vote.change"]
+    assert {e.object_id for e in entries} == {str(first.pk)}
+    assert entries[0].after == {"household": first.household_id, "village": village.pk,
+                                "channel": "online"}  # fmt: skip
+    # The content hashed in the database, with the id written in, is what Python recomputes.
+    assert verify_chain()[1] is None
+
+
+def _meanwhile(monkeypatch, action):
+    """Run ``action`` after the unlocked read's checks, before the guarded statement."""
+    real = services._vote_checked
+
+    def checked(**kwargs):
+        opinion = real(**kwargs)
+        action()
+        return opinion
+
+    monkeypatch.setattr(services, "_vote_checked", checked)
+
+
+def test_a_village_closed_after_the_read_gets_no_vote(commune, official, monkeypatch):
+    village = make_village(commune, households=2)
+    matter, mv = _online_matter(official, village)
+    user = representative(households_of(village)[0])
+    entries = AuditEntry.objects.count()
+
+    def close():
+        MatterVillage.objects.filter(pk=mv.pk).update(status=MatterVillage.Status.COUNTED)
+
+    _meanwhile(monkeypatch, close)
+    with pytest.raises(ApplicationError) as refused:
+        _cast(user, mv, matter, "approve")
+    assert refused.value.code == "village_counted"  # answered by the locked path
+    assert not Vote.objects.filter(matter=matter).exists()
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_first_vote_that_lost_the_race_becomes_a_change(commune, official, monkeypatch):
+    """The read saw no vote; another submission of the household inserted one before the
+    statement: it inserts nothing and appends nothing; the vote reads again and changes the
+    vote, still without a transaction of its own."""
+    village = make_village(commune, households=2)
+    matter, mv = _online_matter(official, village)
+    voter = households_of(village)[0]
+    user = representative(voter)
+    won = []
+
+    def other_submission():
+        if not won:  # once: the other submission passes through the same checks
+            won.append(None)
+            won[0] = services.vote_cast(
+                actor=user, matter_village=mv, option=option(matter, "approve")
+            )
+
+    _meanwhile(monkeypatch, other_submission)
+    vote, statements = _cast(user, mv, matter, "reject")
+    assert vote.pk == won[0].pk
+    guarded = _guarded(statements)
+    assert len(guarded) == 2, statements  # the lost insert, then the update
+    assert "INSERT INTO" in guarded[0]
+    assert "UPDATE" in guarded[1]
+    assert Vote.objects.filter(matter=matter).count() == 1
+    assert Vote.objects.get(matter=matter).option == option(matter, "reject")
+    actions = list(
+        AuditEntry.objects.filter(object_type="decisions.vote").values_list("action", flat=True)
+    )
+    assert actions == ["decisions.vote.cast", "decisions.vote.change"]
+
+
+def test_a_changed_vote_gone_meanwhile_is_stored_again(commune, official, monkeypatch):
+    village = make_village(commune, households=2)
+    matter, mv = _online_matter(official, village)
+    user = representative(households_of(village)[0])
+    _cast(user, mv, matter, "approve")
+    _meanwhile(monkeypatch, lambda: Vote.objects.filter(matter=matter).delete())
+    vote, _statements = _cast(user, mv, matter, "reject")
+    assert Vote.objects.get(matter=matter).pk == vote.pk
+    assert Vote.objects.get(matter=matter).option == option(matter, "reject")
+
+
+def test_a_household_counted_from_paper_gets_a_conflict(commune, official):
+    village = make_village(commune, households=2)
+    matter, mv = _online_matter(official, village)
+    voter = households_of(village)[0]
+    Vote.objects.create(
+        commune=commune, matter=matter, matter_village=mv, household=voter,
+        option=option(matter, "reject"), channel=Vote.Channel.BALLOT,
+    )  # fmt: skip
+    with pytest.raises(ApplicationError) as refused:
+        _cast(representative(voter), mv, matter, "approve")
+    assert refused.value.code == "already_voted"
+    assert Vote.objects.get(matter=matter).channel == Vote.Channel.BALLOT
+    assert VoteConflict.objects.filter(matter=matter, household=voter).count() == 1
+
+
+def test_a_failing_statement_writes_nothing(commune, official, monkeypatch):
+    """The vote and its entry are one statement: if the entry fails, there is no vote."""
+    village = make_village(commune, households=2)
+    matter, mv = _online_matter(official, village)
+    user = representative(households_of(village)[0])
+    entries = AuditEntry.objects.count()
+    real = audit.Pending.params
+
+    def broken(self):
+        values = real(self)
+        values[6] = "{not json"  # the entry's "before" (jsonb)
+        return values
+
+    monkeypatch.setattr(audit.Pending, "params", broken)
+    with pytest.raises(DatabaseError):
+        _cast(user, mv, matter, "approve")
+    assert not Vote.objects.filter(matter=matter).exists()
+    assert AuditEntry.objects.count() == entries
+    monkeypatch.setattr(audit.Pending, "params", real)
+    _cast(user, mv, matter, "approve")
+    assert Vote.objects.filter(matter=matter).count() == 1
+
+
+def test_inside_a_callers_transaction_the_vote_is_locked(commune, official):
+    village = make_village(commune, households=2)
+    matter, mv = _online_matter(official, village)
+    user = representative(households_of(village)[0])
+    with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+        services.vote_cast_by_id(
+            actor=user, matter_village_id=mv.pk, option_id=option(matter, "approve").pk
+        )
+        transaction.set_rollback(True)
+    statements = [q["sql"] for q in ctx.captured_queries]
+    assert not _guarded(statements)
+    assert any("FOR SHARE OF mv" in sql for sql in statements), statements
+    assert not Vote.objects.filter(matter=matter).exists()
+
+
+def test_a_vote_that_waited_for_the_closing_is_refused(commune, official):
+    """The guarded statement waits for a closing that holds the village; once the closing
+    commits, the village is counted: nothing is written and the locked path refuses."""
+    village = make_village(commune, households=4)
+    matter, mv = _online_matter(official, village)
+    user = representative(households_of(village)[0])
+    locked, release = threading.Event(), threading.Event()
+
+    def closing() -> None:
+        try:
+            with transaction.atomic():
+                list(MatterVillage.objects.select_for_update(no_key=True).filter(pk=mv.pk))
+                locked.set()
+                release.wait(timeout=30)
+                MatterVillage.objects.filter(pk=mv.pk).update(status=MatterVillage.Status.COUNTED)
+                Matter.objects.filter(pk=matter.pk).update(status=Matter.Status.CLOSED)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=closing)
+    thread.start()
+    assert locked.wait(timeout=30)
+    threading.Timer(0.5, release.set).start()  # the vote below reads, then waits for it
+    with pytest.raises(ApplicationError) as refused:
+        _cast(user, mv, matter, "approve")
+    thread.join(timeout=30)
+    assert refused.value.code in {"village_counted", "matter_closed"}
+    assert not Vote.objects.filter(matter=matter).exists()
