@@ -13,17 +13,19 @@ answer 404, one's own commune without the right 403.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from danchu.accounts.permissions import Action, can, require
-from danchu.api.auth import actor_of
+from danchu.api.auth import ALONG, Along, actor_of
 from danchu.api.schemas import MAX_PK, PageParams, paginate, with_errors
 from danchu.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from danchu.decisions import rules, selectors, services
@@ -419,14 +421,41 @@ def vote_cast(request: HttpRequest, payload: VoteIn, matter_village_id: int = Id
     vote closes. A household already counted another way: 409 ``already_voted`` (Law 10/2022
     Art. 19(3): one vote per household)."""
     # The matter village, its matter, the option and the household's vote in the service's
-    # one locked read (quality bar P7); the checks answer as elsewhere: 404, 403, field error.
+    # one read (quality bar P7); the checks answer as elsewhere: 404, 403, field error.
+    along = getattr(request, "token_along", None)
+    read = None
+    if along is not None and list(along[0].params) == [payload.option_id, matter_village_id]:
+        read = along[1]  # read with the token (_vote_along), for these very ids
     with _service(rename={"option": "option_id"}):
         mv, vote = services.vote_cast_by_id(
             actor=actor_of(request), matter_village_id=matter_village_id,
             option_id=payload.option_id, other_opinion=payload.other_opinion,
-            tracking_code=payload.tracking_code,
+            tracking_code=payload.tracking_code, read=read,
         )  # fmt: skip
     return my_vote_out(mv, vote)
+
+
+def _vote_along(request: HttpRequest) -> Along | None:
+    """PostgreSQL: the vote's read rides along with the token's (``danchu.api.auth.ALONG``;
+    one round trip fewer a vote, quality bar P7). Only for well-formed ids: anything else is
+    read and answered as without it."""
+    match = request.resolver_match
+    if connection.vendor != "postgresql" or request.method != "POST" or match is None:
+        return None
+    try:
+        matter_village_id = int(match.kwargs.get("matter_village_id", ""))
+        option_id = json.loads(request.body)["option_id"]
+    except (ValueError, TypeError, KeyError, IndexError, RecursionError):
+        return None
+    if type(option_id) is not int or not all(
+        1 <= n <= MAX_PK for n in (option_id, matter_village_id)
+    ):
+        return None
+    sql, params = services.vote_read_along(matter_village_id, option_id)
+    return Along(sql, params)
+
+
+ALONG["vote_cast"] = _vote_along
 
 
 @router.get(

@@ -8,12 +8,14 @@ caller's atomic block, the vote takes the locked path.
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
+from danchu.api.tests.helpers import auth, token_for
 from danchu.core import audit
 from danchu.core.audit import verify_chain
 from danchu.core.errors import ApplicationError
@@ -220,3 +222,60 @@ def test_a_vote_that_waited_for_the_closing_is_refused(commune, official):
     thread.join(timeout=30)
     assert refused.value.code in {"village_counted", "matter_closed"}
     assert not Vote.objects.filter(matter=matter).exists()
+
+
+def _api(client, mv, body, token):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            f"/api/v1/matter-villages/{mv.pk}/vote", json.dumps(body),
+            content_type="application/json", **auth(token),
+        )  # fmt: skip
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_the_api_reads_the_vote_with_the_token(client, commune, official):
+    """Two statements a vote: the token's read, with the vote's read joined LATERAL on its
+    household, then the guarded write."""
+    village = make_village(commune, households=2)
+    matter, mv = _online_matter(official, village)
+    token = token_for(representative(households_of(village)[0]))
+    for kind in ("approve", "reject"):
+        response, statements = _api(client, mv, {"option_id": option(matter, kind).pk}, token)
+        assert response.status_code == 200, response.content
+        # The token's last use is written at most every 5 minutes (the first request).
+        statements = [sql for sql in statements if not sql.startswith('UPDATE "accounts_apitoken"')]
+        assert len(statements) == 2, statements
+        assert "LEFT JOIN LATERAL" in statements[0]
+        assert '"accounts_apitoken"' in statements[0]
+        assert "WITH g AS (" in statements[1]
+    assert Vote.objects.get(matter=matter).option == option(matter, "reject")
+
+
+def test_the_api_answers_as_before_whatever_rides_along(client, commune, official):
+    village = make_village(commune, households=2)
+    matter, mv = _online_matter(official, village)
+    other = make_village(commune, households=1)
+    other_matter, _other_mv = _online_matter(official, other)
+    token = token_for(representative(households_of(village)[0]))
+    # Not an option of this matter: the field error, from the read that rode along.
+    response, _s = _api(client, mv, {"option_id": option(other_matter, "approve").pk}, token)
+    assert response.status_code == 422, response.content
+    assert "option_id" in response.content.decode()
+    # A string id: pydantic takes it, the token's read does not carry the vote's read.
+    response, statements = _api(client, mv, {"option_id": str(option(matter, "approve").pk)}, token)
+    assert response.status_code == 200, response.content
+    assert "LEFT JOIN LATERAL" not in statements[0]
+    # An absent matter village: 404, as without it.
+    response, _s = _api(client, type(mv)(pk=10**6), {"option_id": 1}, token)
+    assert response.status_code == 404, response.content
+    # Not JSON: the token is still read, and the body refused as before.
+    with CaptureQueriesContext(connection):
+        response = client.post(
+            f"/api/v1/matter-villages/{mv.pk}/vote", "{", content_type="application/json",
+            **auth(token),
+        )  # fmt: skip
+    assert response.status_code in (400, 422), response.content
+    # A revoked or unknown token: 401, the vote's read changes nothing.
+    response, _s = _api(client, mv, {"option_id": option(matter, "reject").pk}, "nope")
+    assert response.status_code == 401
+    assert Vote.objects.get(matter=matter).option == option(matter, "approve")
