@@ -54,6 +54,7 @@ from danchu.territory.import_file import (
     _parse_date,
     _text,
     check_file_type,
+    find_header,
 )
 from danchu.territory.models import AdministrativeUnit, Village
 
@@ -108,7 +109,6 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 REQUIRED = ("village", "name", "kind", "started_on")
 _IGNORED = {_key(h) for h in ("STT", "Số thứ tự", "TT", "No", "Ghi chú", "Note", "Notes")}
-_ALIASES = {_key(alias): name for name, (_vi, aliases) in COLUMNS.items() for alias in aliases}
 _KINDS = {
     **dict.fromkeys(
         ("duoc bau", "bau", "bau cu", "trung cu", "elected"), VillageHeadTerm.Kind.ELECTED
@@ -209,7 +209,9 @@ def _read(source: Any, file_name: str, result: ImportResult) -> list[tuple[int, 
         return []
     out: list[tuple[int, dict[str, Any]]] = []
     try:
-        header_row, mapping = _header(rows, result)
+        header_row, mapping, _found = find_header(
+            rows, columns=COLUMNS, required=REQUIRED, ignored=_IGNORED, report=result.add
+        )
         if not result.ok:
             return []
         for number, row in enumerate(rows, start=header_row + 1):
@@ -229,46 +231,6 @@ def _read(source: Any, file_name: str, result: ImportResult) -> list[tuple[int, 
     finally:
         close()
     return out
-
-
-def _header(rows: Any, result: ImportResult) -> tuple[int, list[str | None]]:
-    """The header is the first of the first 10 rows naming three known columns."""
-    for number in range(1, 11):
-        row = next(rows, None)
-        if row is None:
-            break
-        cells = [_text(c) for c in row]
-        if sum(1 for c in cells if _key(c) in _ALIASES) >= 3:
-            return number, _map_header(number, cells, result)
-    raise FileRefused(
-        _("No header row found: the first rows must name the columns (%(columns)s).")
-        % {"columns": ", ".join(COLUMNS[name][0] for name in REQUIRED)}
-    )
-
-
-def _map_header(number: int, cells: list[str], result: ImportResult) -> list[str | None]:
-    mapping: list[str | None] = []
-    found: set[str] = set()
-    for cell in cells:
-        key = _key(cell)
-        name = _ALIASES.get(key)
-        if name is None:
-            if key and key not in _IGNORED:
-                result.add(number, cell, _("Unknown column “%(column)s”.") % {"column": cell})
-            mapping.append(None)
-        elif name in found:
-            result.add(number, cell, _("Column “%(column)s” appears twice.") % {"column": cell})
-            mapping.append(None)
-        else:
-            found.add(name)
-            mapping.append(name)
-    for name in REQUIRED:
-        if name not in found:
-            header = COLUMNS[name][0]
-            result.add(
-                number, header, _("Required column “%(column)s” is missing.") % {"column": header}
-            )
-    return mapping
 
 
 # --- checking ----------------------------------------------------------------------------------

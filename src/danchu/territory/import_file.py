@@ -68,11 +68,11 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.conf import settings
 from django.utils import timezone
@@ -159,7 +159,6 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 REQUIRED = ("code", "village", "full_name", "representative")
 IGNORED = {_key(h) for h in ("STT", "Số thứ tự", "TT", "No", "Ghi chú", "Note", "Notes")}
-_ALIASES = {_key(alias): name for name, (_vi, aliases) in COLUMNS.items() for alias in aliases}
 
 _YES = {"x", "co", "1", "yes", "y", "true", "chu ho", "dai dien"}
 _NO = {"", "0", "khong", "no", "n", "false"}
@@ -511,49 +510,71 @@ def _load_context(commune: AdministrativeUnit, result: ParseResult) -> _Context:
     return _Context(commune, villages, existing, result)
 
 
-def _find_header(rows: Iterator[Any], result: ParseResult) -> tuple[int, list[str | None]]:
-    """Scan the first 10 rows for the header; returns (row number, field per column)."""
+class Header(NamedTuple):
+    """A sheet's header row: its number, the field of each column (None: not read), the
+    fields found."""
+
+    row: int
+    mapping: list[str | None]
+    found: set[str]
+
+
+def find_header(
+    rows: Iterator[Any],
+    *,
+    columns: dict[str, tuple[str, tuple[str, ...]]],
+    required: Sequence[str],
+    ignored: set[str],
+    report: Callable[[int, str, str], None],
+) -> Header:
+    """The header of a sheet in ``columns``' format (field → Vietnamese header, its aliases):
+    the first of the first 10 rows naming three known columns. Unknown, repeated and missing
+    required columns are reported (``report(row, column, message)``); ``ignored`` headers (a
+    row number, a note) are read as nothing. Shared by the imports of households and of the
+    village heads in office."""
+    aliases = {_key(alias): name for name, (_vi, names) in columns.items() for alias in names}
     for number in range(1, 11):
         row = next(rows, None)
         if row is None:
             break
         cells = [_text(c) for c in row]
-        known = sum(1 for c in cells if _key(c) in _ALIASES)
-        if known >= 3:
-            return number, _map_header(number, cells, result)
+        if sum(1 for c in cells if _key(c) in aliases) >= 3:
+            return _map_header(number, cells, aliases, columns, required, ignored, report)
     raise FileRefused(
         _("No header row found: the first rows must name the columns (%(columns)s).")
-        % {"columns": ", ".join(COLUMNS[name][0] for name in REQUIRED)}
+        % {"columns": ", ".join(columns[name][0] for name in required)}
     )
 
 
-def _map_header(number: int, cells: list[str], result: ParseResult) -> list[str | None]:
+def _map_header(
+    number: int,
+    cells: list[str],
+    aliases: dict[str, str],
+    columns: dict[str, tuple[str, tuple[str, ...]]],
+    required: Sequence[str],
+    ignored: set[str],
+    report: Callable[[int, str, str], None],
+) -> Header:
     mapping: list[str | None] = []
-    found: dict[str, str] = {}
+    found: set[str] = set()
     for cell in cells:
         key = _key(cell)
-        name = _ALIASES.get(key)
+        name = aliases.get(key)
         if name is None:
-            if key and key not in IGNORED:
-                result.add_error(number, cell, _("Unknown column “%(column)s”.") % {"column": cell})
+            if key and key not in ignored:
+                report(number, cell, _("Unknown column “%(column)s”.") % {"column": cell})
             mapping.append(None)
-            continue
-        if name in found:
-            result.add_error(
-                number, cell, _("Column “%(column)s” appears twice.") % {"column": cell}
-            )
+        elif name in found:
+            report(number, cell, _("Column “%(column)s” appears twice.") % {"column": cell})
             mapping.append(None)
-            continue
-        found[name] = cell
-        mapping.append(name)
-    for name in REQUIRED:
+        else:
+            found.add(name)
+            mapping.append(name)
+    for name in required:
         if name not in found:
-            vi = COLUMNS[name][0]
-            result.add_error(
-                number, vi, _("Required column “%(column)s” is missing.") % {"column": vi}
-            )
-    result.columns = set(found)
-    return mapping
+            vi = columns[name][0]
+            report(number, vi, _("Required column “%(column)s” is missing.") % {"column": vi})
+    return Header(number, mapping, found)
 
 
 def parse_household_file(
@@ -592,7 +613,9 @@ def _parse_rows(
     result: ParseResult,
     progress: Progress | None,
 ) -> None:
-    header_row, mapping = _find_header(rows, result)
+    header_row, mapping, result.columns = find_header(
+        rows, columns=COLUMNS, required=REQUIRED, ignored=IGNORED, report=result.add_error
+    )
     if not result.ok:
         return  # wrong columns: the rows cannot be read meaningfully
     context = _load_context(commune, result)
