@@ -352,6 +352,22 @@ class _Loader:
                 started_on=self.today - timedelta(days=20),
             )  # fmt: skip
 
+    def heads_before(self, villages: Sequence[Village]) -> None:
+        """The villages still without a head recorded: the heads elected before the commune used
+        danchu, entered by the chair with the UBND xã's recognition decision (back-filling)."""
+        held = set(
+            VillageHeadTerm.objects.filter(commune=self.commune).values_list(
+                "village_id", flat=True
+            )
+        )
+        started = self.today - timedelta(days=2 * 365)
+        for n, village in enumerate(v for v in villages if v.pk not in held):
+            office.term_record_existing(
+                actor=self.chair, village=village, kind=VillageHeadTerm.Kind.ELECTED,
+                name=self.names(village, 1, skip=23)[0], started_on=started,
+                reference=f"Quyết định số {n + 31}/QĐ-UBND ngày {started:%d/%m/%Y} của UBND xã",
+            )  # fmt: skip
+
     def election_milestones(self, matter: Matter, village: Village, held: date) -> None:
         """Decree 59/2023 Art. 6: plan 25, candidate list 16, team 12, notice 8 days before."""
         mv = self.mv(matter, village)
@@ -535,6 +551,7 @@ def demo_load(commune: AdministrativeUnit, *, seed: int = 2025) -> DemoDecisions
     loader.dismissal(others[0])
     # The elected head took office in the election's village; another village has an interim.
     loader.interim_head(villages)
+    loader.heads_before(villages)
     loader.running(signed_in)
     result = _summary(commune)
     audit.record(

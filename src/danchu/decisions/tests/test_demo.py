@@ -156,16 +156,23 @@ def test_the_demo_has_a_dismissal_petition_collecting_signatures(can_loc):
     assert not DismissalPetition.objects.filter(commune=can_loc).exists()
 
 
-def test_the_demo_has_an_elected_head_and_an_interim_one(can_loc):
+def test_the_demo_has_an_elected_head_an_interim_one_and_heads_from_before(can_loc):
+    """One head elected in danchu, one interim, and every other village's head entered as in
+    office before the commune used danchu (with the recognition decision)."""
     from danchu.decisions import demo, office
     from danchu.decisions.models import VillageHeadTerm
 
     demo.demo_load(can_loc)
     terms = VillageHeadTerm.objects.filter(commune=can_loc, ended_on__isnull=True)
-    assert sorted(terms.values_list("kind", flat=True)) == ["elected", "interim"]
+    sources = sorted(terms.values_list("kind", "source"))
+    assert sources.count(("elected", "platform")) == 1
+    assert sources.count(("interim", "platform")) == 1
+    before = terms.filter(source="before_platform")
+    assert before.exists()
+    assert all(t.kind == "elected" and t.reference.startswith("Quyết định") for t in before)
     for term in terms:
         assert office.is_current(term, term.started_on)
     listed = [r["term"] for r in office.heads_public(can_loc) if r["term"] is not None]
-    assert len(listed) == 2
+    assert len(listed) == terms.count()
     demo.demo_reset(can_loc)
     assert not VillageHeadTerm.objects.filter(commune=can_loc).exists()
