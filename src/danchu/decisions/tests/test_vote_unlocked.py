@@ -279,3 +279,47 @@ def test_the_api_answers_as_before_whatever_rides_along(client, commune, officia
     response, _s = _api(client, mv, {"option_id": option(matter, "reject").pk}, "nope")
     assert response.status_code == 401
     assert Vote.objects.get(matter=matter).option == option(matter, "approve")
+
+
+def test_concurrent_api_votes_of_one_household_leave_one_vote(commune, official):
+    """Law 10/2022 Art. 19(3): one vote per household. Eight simultaneous votes of the same
+    household through the API's path, each in its own thread and connection: one row, the
+    choice of one of them, one audit entry per accepted vote and an intact chain."""
+    village = make_village(commune, households=2)
+    matter, mv = _online_matter(official, village)
+    user = representative(households_of(village)[0])
+    options = [option(matter, "approve").pk, option(matter, "reject").pk]
+    attempts = 8
+    barrier = threading.Barrier(attempts)
+    accepted: list[int] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def voter(n: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            _mv, vote = services.vote_cast_by_id(
+                actor=user, matter_village_id=mv.pk, option_id=options[n % 2]
+            )
+            with lock:
+                accepted.append(vote.pk)
+        except Exception as error:  # noqa: BLE001 - any failure fails the test below
+            with lock:
+                failures.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=voter, args=(n,)) for n in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+    assert len(accepted) == attempts
+    rows = Vote.objects.filter(matter=matter)
+    assert rows.count() == 1
+    assert set(accepted) == {rows.get().pk}
+    entries = AuditEntry.objects.filter(object_type="decisions.vote")
+    assert entries.count() == attempts  # one cast, the others changes
+    assert entries.filter(action="decisions.vote.cast").count() == 1
+    assert verify_chain()[1] is None
