@@ -1468,6 +1468,9 @@ def _vote_guarded_sql(created: bool) -> str:
     a statement that wrote nothing appends nothing. Parameters: village, its status, form, the
     matter's status, now; the write's; the entry's (:class:`audit.Pending`)."""
     q = connection.ops.quote_name
+    # Decree 59/2023 Art. 5: an online vote only while the village's online vote is open (the
+    # matter open, the village not counted, before closes_at); Law 10/2022 Art. 19(3): one vote
+    # per household — the unique constraint's ON CONFLICT below.
     guard = (
         f"SELECT mv.{q('id')} AS gid FROM {selectors.table(MatterVillage)} mv "  # noqa: S608
         f"INNER JOIN {selectors.table(Matter)} m ON m.{q('id')} = mv.{q('matter_id')} "
